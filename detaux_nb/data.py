@@ -58,7 +58,7 @@ def _check_image_array(images):
 def _read_rows(images, rows):
     "Read `rows` (any order, repeats allowed) from an array-like that may need sorted unique indices (h5py)"
     rows = np.asarray(rows, dtype=np.int64)
-    if isinstance(images, np.ndarray): return images[rows]
+    if isinstance(images, np.ndarray) or getattr(images, 'any_order', False): return images[rows]
     uniq, inv = np.unique(rows, return_inverse=True)
     return np.asarray(images[uniq])[inv]
 
@@ -204,7 +204,7 @@ def _twin_region_maps(size):
 # %% ../nbs/00_data.ipynb #944d41f6
 class TwinImages:
     "Array-like of the twin's images: indexing renders them on demand (uint8, N x H x W x 3)"
-    dtype = np.dtype(np.uint8)
+    dtype, any_order = np.dtype(np.uint8), True  # indices may come in any order, with repeats
     def __init__(self,
                  size=64, # image side in pixels
                  values=None): # per factor, the original value indices kept (a sub-grid), default all
@@ -212,7 +212,7 @@ class TwinImages:
         self.values = [np.arange(s) for s in SHAPES3D_SIZES] if values is None else [np.asarray(v) for v in values]
         self.grid = tuple(len(v) for v in self.values)
         self.shape = (int(np.prod(self.grid)), size, size, 3)
-        self.maps, self.palettes = _twin_region_maps(size), _twin_palettes()
+        self.maps, self.palettes = torch.from_numpy(_twin_region_maps(size).astype(np.int64)), _twin_palettes()
 
     def __len__(self): return self.shape[0]
 
@@ -221,9 +221,9 @@ class TwinImages:
         f = np.asarray(f)
         fl, wl, ob = self.palettes
         pal = np.concatenate([fl[f[:, 0]], wl[f[:, 1]], ob[f[:, 2]]], axis=1)              # (B, 13, 3)
-        pal4 = np.concatenate([pal, np.zeros_like(pal[..., :1])], 2).view(np.uint32)[..., 0]  # RGBA packed in one word
-        reg = self.maps[f[:, 5], f[:, 4], f[:, 3]].reshape(len(f), 1, -1).astype(np.intp)
-        out = np.take_along_axis(pal4[:, None, :], reg, 2)                                   # one gather per pixel
+        pal4 = np.concatenate([pal, np.zeros_like(pal[..., :1])], 2).view(np.int32)[..., 0]   # RGBA packed in one word
+        reg = self.maps[f[:, 5], f[:, 4], f[:, 3]].view(len(f), -1)                           # region id per pixel
+        out = torch.gather(torch.from_numpy(pal4), 1, reg).numpy()  # one gather per pixel (torch's is faster than numpy's here)
         return out.view(np.uint8).reshape(len(f), self.size, self.size, 4)[..., :3]
 
     def __getitem__(self, idx):
