@@ -6,7 +6,8 @@ Docs: https://detaux-nb.github.io/detaux-nb/distributed.html.md"""
 
 # %% auto #0
 __all__ = ['collective_device', 'BackendDistributedDL', 'DDPTrainer', 'ddp_device', 'data_parallel', 'unwrap', 'param_digest',
-           'gather_digests', 'is_rank0', 'rank0_write', 'DigestLog', 'load_stage_data', 'train_stage', 'main', 'launch']
+           'gather_digests', 'is_rank0', 'rank0_write', 'gather_objects', 'DigestLog', 'load_stage_data', 'train_stage',
+           'main', 'launch']
 
 # %% ../nbs/08_distributed.ipynb #abbc49b6
 import hashlib, json, os, subprocess, sys, time
@@ -95,11 +96,7 @@ def param_digest(model,            # a `nn.Module` (a DDP wrapper is looked thro
 
 def gather_digests(model, buffers:bool=False)->list: # model; also hash buffers
     "Every rank's `param_digest`, in rank order (a one-element list without a process group)"
-    d = param_digest(model, buffers)
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return [d]
-    out = [None] * dist.get_world_size()
-    dist.all_gather_object(out, d)
-    return out
+    return gather_objects(param_digest(model, buffers))
 
 def is_rank0()->bool:
     "True in the process that writes artifacts (rank 0, or the only process)"
@@ -114,11 +111,22 @@ def rank0_write(path,   # destination file
     distrib_barrier()
     return wrote
 
+def gather_objects(o)->list: # a picklable object
+    "Every rank's `o`, in rank order (`[o]` without a process group)"
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return [o]
+    out = [None] * dist.get_world_size()
+    dist.all_gather_object(out, o)
+    return out
+
 class DigestLog(Callback):
-    "Gathers every rank's parameter digest after each of the first `n` optimiser steps (list of lists in `.digests`)"
+    "Gathers every rank's parameter digest after each of the first `n` optimiser steps (`.digests`), and of its first batch (`.batch_digests`)"
     order = 90
     def __init__(self, n:int=1): self.n = n # steps to check
-    def before_fit(self): self.digests = []
+    def before_fit(self): self.digests, self.batch_digests = [], None
+    def before_batch(self):
+        if self.training and self.batch_digests is None:
+            x = self.learn.xb[0].detach().float().cpu().contiguous().numpy()
+            self.batch_digests = gather_objects(hashlib.sha256(x.tobytes()).hexdigest())
     def after_step(self):
         if len(self.digests) < self.n: self.digests.append(gather_digests(self.learn.model))
 
@@ -208,7 +216,7 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
                 steps=len(learn.recorder.losses), seconds=round(seconds, 2), device=str(dev),
                 losses=raw.losses,
                 rec=terms.df['rec'].tolist() if terms is not None else None,
-                digests_first_step=digests.digests[0] if digests.digests else None, digests_final=final, written_by=rank)
+                first_batch_digests=digests.batch_digests, digests_first_step=digests.digests[0] if digests.digests else None, digests_final=final, written_by=rank)
     state = {k: v.detach().cpu().contiguous() for k, v in unwrap(learn.model).state_dict().items()}
     wrote = rank0_write(out/'model.pth', lambda tmp: torch.save(state, tmp))
     wrote += rank0_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(hist, indent=1)))
