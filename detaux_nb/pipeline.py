@@ -6,7 +6,8 @@ Docs: https://detaux-nb.github.io/detaux-nb/pipeline.html.md"""
 
 # %% ../nbs/06_pipeline.ipynb #7f4ee366
 from __future__ import annotations
-import json, hashlib, os, time, shutil, dataclasses, logging, tempfile, inspect
+import json, hashlib, os, time, shutil, dataclasses, logging, tempfile, inspect, warnings
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
