@@ -27,8 +27,24 @@ def render(proc, out):
     dest.parent.mkdir(parents=True, exist_ok=True); dest.write_text(html)
     return nb, html
 
+def mixed_import_cells(nb_path):
+    "Cells that nbdev's docs processor would execute because they import, although they also run other code"
+    import ast
+    nb, res = nbformat.read(nb_path, as_version=4), []
+    for i, c in enumerate(nb.cells):
+        dirs = [l for l in c.source.splitlines() if l.startswith('#|')]
+        if c.cell_type != 'code' or any('export' in d or 'eval: false' in d for d in dirs) or 'nbdev_export()' in c.source: continue
+        try: tree = ast.parse('\n'.join(l for l in c.source.splitlines() if not l.startswith('#|')))
+        except SyntaxError: continue
+        imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree))
+        if imports and any(not isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body): res.append(i)
+    return res
+
 def main():
     cfg = get_config()
+    mixed = {p.name: c for p in sorted(cfg.nbs_path.rglob('*.ipynb')) if not any(q.startswith(('.', '_')) for q in p.parts)
+             for c in [mixed_import_cells(p)] if c}
+    if mixed: sys.exit(f"cells mixing imports with other code (the docs build would execute them; put imports in a cell of their own): {mixed}")
     r = subprocess.run(['nbdev-proc-nbs', '--force'], cwd=root, capture_output=True, text=True)
     errs = [l for l in (r.stdout + r.stderr).splitlines() if 'Error' in l and 'sudo' not in l]
     if r.returncode or errs: print(r.stdout[-3000:], r.stderr[-3000:]); sys.exit(f'nbdev-proc-nbs failed: {errs[:3]}')
