@@ -211,7 +211,7 @@ SELECT_METHODS = {'reference': ('ref_dot', 'min'), 'mi': ('mi', 'min'), 'probe':
 def select_subspace(Z, # codes, shape (N, K, d) with K >= 2; subspace 0 is the principal one
                     y=None, # principal labels, shape (N,) (needed by 'mi' and 'probe')
                     method:str='reference', # 'reference', 'mi', 'probe' or 'separability'
-                    min_var_frac:float=1e-3, # exclude subspaces with variance below this fraction of the mean (0: reference behaviour)
+                    min_var_frac:float=0.05, # exclude subspaces with variance below this fraction of the mean (0: reference behaviour)
                     scores:pd.DataFrame|None=None, # precomputed `subspace_scores(Z, y)` to reuse
                     **kwargs, # passed to `subspace_scores`
                    ) -> int: # index k* >= 1 of the chosen subspace
