@@ -486,7 +486,7 @@ def plot_importance(res, # DCIResult, MIGResult or SAPResult (or a units x facto
     if M is None: raise TypeError(f"expected a DCIResult, MIGResult, SAPResult or DataFrame; got {type(res).__name__}")
     if isinstance(M, str): M = getattr(res, M)
     annot = len(M) <= 12 if annot is None else annot
-    if ax is None: _, ax = plt.subplots(figsize=(max(4, 0.55 * len(M) + 2), 0.45 * M.shape[1] + 1.2))
+    if ax is None: _, ax = plt.subplots(figsize=(min(16, max(4, 0.55 * len(M) + 2)), 0.45 * M.shape[1] + 1.2))
     label = {DCIResult: 'importance', MIGResult: 'mutual information (nats)', SAPResult: 'probe accuracy'}.get(type(res), '')
     sns.heatmap(M.T, annot=annot, fmt='.2f', cmap=cmap, ax=ax, cbar_kws={'label': label}, annot_kws={'fontsize': 7})
     ax.set_xlabel(getattr(res, 'per', 'unit')); ax.set_ylabel('factor')
