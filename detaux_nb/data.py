@@ -39,6 +39,8 @@ def atomic_write(path, # destination file
     os.close(fd)
     try:
         write_fn(tmp)
+        umask = os.umask(0); os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the permissions a plain open() would
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
