@@ -227,6 +227,8 @@ def assign_by_reachability(
     n_jobs=None,      # parallel jobs for the neighbour search
 ) -> np.ndarray:
     "Label of each query point's nearest fitted point in mutual reachability, `max(core[j], |q - F[j]|)`."
+    # sklearn's HDBSCAN has no predict: like hdbscan's approximate_predict we attach each point to its nearest fitted
+    # point in mutual reachability (the distance HDBSCAN clustered under), among its k Euclidean nearest fitted points
     if len(Q) == 0: return np.empty(0, dtype=np.int64)
     d, j = NearestNeighbors(n_neighbors=min(k, len(F)), n_jobs=n_jobs).fit(F).kneighbors(Q)
     mr = np.maximum(d, core[j])
