@@ -559,7 +559,7 @@ def traversal_grid(model,       # a `Disentangler` (or its `Learner`)
             pc = np.linalg.svd(Z[:, k] - mu, full_matrices=False)[2][0]
             proj = (Z[:, k] - mu) @ pc
             vals = np.linspace(*np.quantile(proj, q), steps)
-            codes[k] = torch.as_tensor(mu[None] + vals[:, None] * pc[None], device=dev)
+            codes[k, :, k] = torch.as_tensor(mu[None] + vals[:, None] * pc[None], device=dev)
         dec = m.decode(codes.flatten(0, 1)).float().cpu().reshape(m.K, steps, *xt.shape[1:])
     rows = torch.cat([xt.cpu()[None].expand(m.K, 1, *xt.shape[1:]), dec], 1)
     return _show_rows(rows, [f'z{k}' for k in range(m.K)], ['input'] + [''] * steps)
