@@ -449,7 +449,8 @@ class PairSampler:
         "Positions (in `ds`) of `n` pairs: two int64 arrays"
         rng = np.random.default_rng(rng)
         i1 = rng.integers(0, len(self.pool), n)
-        i2 = self._second_label(i1, rng) if self.mode == 'label' else self._second_grid(i1, rng)
+        if self.mode == 'label': i2 = self._second_label(i1, rng)
+        else: i1, i2 = self._second_grid(i1, rng)
         return self.pool[i1], self.pool[i2]
 
     def _second_label(self, i1, rng):
@@ -476,16 +477,18 @@ class PairSampler:
         return mask
 
     def _second_grid(self, i1, rng, max_tries=1000):
-        i2, todo = np.full(len(i1), -1), np.arange(len(i1))
-        for _ in range(max_tries):
+        "Second images that differ from `i1` in the factors of each pair's mask; (i1, i2) as pool positions"
+        i1, i2, todo = i1.copy(), np.full(len(i1), -1), np.arange(len(i1))
+        mask = self._changed_factors(len(i1), rng)                 # which factors change: fixed per pair, so p stays exact
+        for t in range(max_tries):
+            if t >= 10: i1[todo] = rng.integers(0, len(self.pool), len(todo))  # no partner in the pool so far: new first image
             f = self.pool_f[i1[todo]]
-            mask = self._changed_factors(len(todo), rng)
             shift = rng.integers(1, np.maximum(self.sizes, 2)[None].repeat(len(todo), 0))  # 1..size-1: a different value
-            f2 = np.where(mask, (f + shift) % self.sizes, f)
+            f2 = np.where(mask[todo], (f + shift) % self.sizes, f)
             pos = self.lookup[np.ravel_multi_index(tuple(f2.T), self.sizes)]
             i2[todo] = pos
             todo = todo[pos < 0]                                   # changed vector outside the pool: draw again
-            if len(todo) == 0: return i2
+            if len(todo) == 0: return i1, i2
         raise RuntimeError("could not find pairs inside the pool: the pool is too sparse for factor pairs")
 
 # %% ../nbs/00_data.ipynb #0a06e663
