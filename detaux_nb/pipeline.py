@@ -17,12 +17,13 @@ from .disentangler import *
 from .metrics import *
 from .clustering import *
 from .mtl import *
+from .ablations import nearest_mean_labels
 
 # %% auto #0
 __all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'STAGES', 'log', 'DetauxConfig', 'preset', 'parse_data_spec', 'load_data',
            'stage_hashes', 'Run', 'stage_split', 'train_disentangler', 'stage_disentangler', 'stage_codes',
-           'stage_subspace', 'nearest_class_mean', 'stage_aux_labels', 'stage_mtl', 'collect_metrics', 'write_report',
-           'report_summary', 'run_detaux', 'detaux_run', 'detaux_report', 'main']
+           'stage_subspace', 'stage_aux_labels', 'stage_mtl', 'collect_metrics', 'write_report', 'report_summary',
+           'run_detaux', 'detaux_run', 'detaux_report', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
@@ -280,17 +281,12 @@ def _plain(o):
 def _load_choice(run): return json.loads((run.out/'subspace'/'choice.json').read_text())['subspace']
 
 # %% ../nbs/06_pipeline.ipynb #84d1dec6
-def nearest_class_mean(Z_fit, labels, Z): # fitted codes, their labels, codes to label
-    "Label of the nearest class mean (Euclidean) for each row of `Z`"
-    means = np.stack([Z_fit[labels == c].mean(0) for c in range(labels.max() + 1)])
-    return ((Z[:, None] - means[None])**2).sum(-1).argmin(1)
-
 def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int):
     "Cluster the chosen subspace into auxiliary labels and judge them"
     c, d = run.c, run.dir('aux_labels')
     Zk = codes['fit'][:, k]
     aux = discover_aux_labels(Zk, seed=c.seed, **c.cluster)
-    test = nearest_class_mean(Zk, aux.labels, codes['test'][:, k])
+    test = nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])
     fit_f = ds.factors[sp['fit']]
     rep = label_report(aux, fit_f[:, ds.factor_index(c.principal)], factors=fit_f, names=ds.names, Zk=Zk,
                        principal_name=c.principal, plot=True, seed=c.seed)
