@@ -9,7 +9,7 @@ from __future__ import annotations
 import os, colorsys, tempfile, math
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
-from fastcore.basics import store_attr, listify
+from fastcore.basics import store_attr, listify, chunked
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
@@ -523,18 +523,11 @@ class BatchDL(DataLoader):
         super().__init__(dataset, bs=bs, **kwargs)
 
     def create_batches(self, samps):
-        yield from (self.dataset.batch(np.asarray(b)) for b in _chunks(samps, self.bs, self.drop_last))
+        yield from (self.dataset.batch(np.asarray(b)) for b in chunked(samps, self.bs, drop_last=self.drop_last))
 
     def before_iter(self):
         super().before_iter()
         if hasattr(self.dataset, 'new_epoch'): self.dataset.new_epoch()
-
-def _chunks(it, bs, drop_last):
-    buf = []
-    for o in it:
-        buf.append(o)
-        if len(buf) == bs: yield buf; buf = []
-    if buf and not drop_last: yield buf
 
 class _ImageBatch:
     "after_batch: uint8 NHWC images -> float NCHW in [0, 1] (optionally resized and noised); labels untouched"
@@ -592,7 +585,6 @@ def pair_dls(ds:FactorDataset, # the images and their factors
     if valid_idx is None: train_idx, valid_idx = _carve(train_idx, valid_pct, seed)
     mk = lambda pool: PairSampler(ds, principal, mode, p, k, pool)
     srcs = PairSource(ds, mk(train_idx), n_train, seed), PairSource(ds, mk(valid_idx), n_valid, seed + 1, resample=False)
-    tfm = _ImageBatch(2, size)
     dls = [BatchDL(s, bs=bs, shuffle=False, drop_last=train, num_workers=num_workers,
                    after_batch=_ImageBatch(2, size, noise if train else 0.)) for s, train in zip(srcs, (True, False))]
     return DataLoaders(*dls, device=device or default_device())
