@@ -20,7 +20,7 @@ from sklearn.metrics.cluster import contingency_matrix
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
-from .data import atomic_write
+from .core import atomic_write, subsample
 
 # %% auto #0
 __all__ = ['METHODS', 'NOISE_MODES', 'AuxLabels', 'discover_aux_labels', 'assign_by_reachability', 'save_aux_labels',
@@ -91,11 +91,6 @@ def _as_seed(seed) -> int:
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0: return int(seed)
     raise TypeError(f"seed must be a non-negative int or a numpy.random.Generator; got {seed!r}")
 
-def _subsample(n, size, seed) -> np.ndarray:
-    "Sorted indices of a seeded subsample of `size` of `range(n)` (all of them if `size >= n`)."
-    if size is None or size >= n: return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
-
 def _by_size(labels) -> np.ndarray:
     "Cluster ids renumbered 0..C-1 by decreasing size (ties: first appearance); noise (-1) stays -1."
     ids, first, counts = np.unique(labels[labels >= 0], return_index=True, return_counts=True)
@@ -106,7 +101,7 @@ def _by_size(labels) -> np.ndarray:
 def _silhouette(Z, labels, size, seed) -> float:
     "Silhouette of the non-noise points on a seeded subsample of `size` points (nan with fewer than 2 clusters)."
     keep = np.flatnonzero(labels >= 0)
-    keep = keep[_subsample(len(keep), size, seed)]
+    keep = keep[subsample(len(keep), size, seed)]
     if len(np.unique(labels[keep])) < 2 or len(np.unique(labels[keep])) >= len(keep): return float('nan')
     return float(silhouette_score(Z[keep], labels[keep]))
 
@@ -196,7 +191,7 @@ def _min_samples(ms, mcs, n_fit) -> int:
 # %% ../nbs/03_clustering.ipynb #1a5cc64c
 def _kmeans_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, n_init=4, **kwargs):
     "KMeans labels for all of `Z`, with k chosen by silhouette on a seeded subsample when `auto`."
-    sub = Z[_subsample(len(Z), n_fit, seed)]
+    sub = Z[subsample(len(Z), n_fit, seed)]
     scores, fits = {}, {}
     for k in ks if auto else []:
         fits[k] = KMeans(k, n_init=n_init, random_state=seed, **kwargs).fit(sub)
@@ -242,7 +237,7 @@ def assign_by_reachability(
 
 def _hdbscan_labels(Z, mcs, ms, noise, n_fit, assign_k, seed, n_jobs=None, **kwargs):
     "HDBSCAN fitted on a seeded subsample of `n_fit` points; every other point assigned by mutual reachability."
-    fit_idx = _subsample(len(Z), n_fit, seed)
+    fit_idx = subsample(len(Z), n_fit, seed)
     F = Z[fit_idx]
     fit_labels = _by_size(HDBSCAN(min_cluster_size=mcs, min_samples=ms, copy=True, n_jobs=n_jobs, **kwargs).fit(F).labels_)
     n_found = int(fit_labels.max()) + 1
@@ -269,7 +264,7 @@ def _hdbscan_labels(Z, mcs, ms, noise, n_fit, assign_k, seed, n_jobs=None, **kwa
 # %% ../nbs/03_clustering.ipynb #3d01d4bd
 def _gmm_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, covariance_type='full', **kwargs):
     "Gaussian-mixture labels for all of `Z`, with the number of components chosen by BIC on a seeded subsample."
-    sub = Z[_subsample(len(Z), n_fit, seed)]
+    sub = Z[subsample(len(Z), n_fit, seed)]
     fits = {k: GaussianMixture(k, covariance_type=covariance_type, random_state=seed, **kwargs).fit(sub) for k in ks}
     bic = {k: float(g.bic(sub)) for k, g in fits.items()}
     k = min(bic, key=lambda k: (bic[k], k))
@@ -438,7 +433,7 @@ def plot_embedding(
         try: import umap; method = 'umap'
         except ImportError: method = 'pca'
     if method not in ('umap', 'pca'): raise ValueError(f"unknown embedding {method!r}; expected 'auto', 'umap' or 'pca'")
-    idx = _subsample(len(Z), n_points, seed)
+    idx = subsample(len(Z), n_points, seed)
     if method == 'umap':
         import umap
         E = umap.UMAP(random_state=seed).fit_transform(Z[idx])

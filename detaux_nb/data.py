@@ -13,38 +13,17 @@ from fastcore.basics import store_attr, listify, chunked
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
+from .core import *
 
 # %% auto #0
-__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'DSPRITES_NAMES', 'IMAGE_EXTS', 'artifact_dir', 'atomic_write', 'FactorDataset',
-           'TwinImages', 'Shapes3DTwin', 'show_factor_sweep', 'H5Array', 'load_shapes3d', 'ScaledImages',
-           'load_dsprites', 'ImageLabelDataset', 'from_arrays', 'from_folder', 'PairSampler', 'shapes3d_split',
-           'to_tensor_images', 'salt_and_pepper', 'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls',
-           'show_pairs']
+__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'DSPRITES_NAMES', 'IMAGE_EXTS', 'FactorDataset', 'TwinImages', 'Shapes3DTwin',
+           'show_factor_sweep', 'H5Array', 'load_shapes3d', 'ScaledImages', 'load_dsprites', 'ImageLabelDataset',
+           'from_arrays', 'from_folder', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper',
+           'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
+           'subsample']
 
-# %% ../nbs/00_data.ipynb #4197fbdb
-def artifact_dir(sub:str=None # optional sub-folder, created on demand
-                ) -> Path:
-    "The folder where detaux-nb keeps artifacts shared between notebooks and runs"
-    p = Path(os.environ.get('DETAUX_CACHE', Path.home()/'.cache'/'detaux_nb')).expanduser()
-    if sub: p = p/sub
-    p.mkdir(parents=True, exist_ok=True)
-    return p
-
-def atomic_write(path, # destination file
-                 write_fn # called with a temporary path in the same folder; must write the file there
-                ) -> Path:
-    "Write `path` through a temporary file and `os.replace`, so readers never see a partial file"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix=path.suffix)
-    os.close(fd)
-    try:
-        write_fn(tmp)
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the permissions a plain open() would
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
+# %% ../nbs/00_data.ipynb #8be0eb38
+_all_ = ['artifact_dir', 'atomic_write', 'subsample']
 
 # %% ../nbs/00_data.ipynb #c05a39b6
 def _check_image_array(images):

@@ -9,11 +9,11 @@ __all__ = ['ARCHS', 'TERMS', 'TWIN_PAPER', 'TWIN_QUICK', 'conv_encoder', 'conv_d
            'BatchedMLP', 'GroupedConvProjector', 'Disentangler', 'pair_distances', 'oracle_onehot', 'soft_oracle',
            'sparsity_term', 'distance_term', 'distribution_term', 'DetauxLoss', 'detaux_betas', 'DetauxSchedule',
            'LossTerm', 'TermsLog', 'flush_denormal_on', 'FlushDenormals', 'disentangler_learner', 'encode',
-           'probe_subspaces', 'ProbeCallback', 'swap_grid', 'traversal_grid', 'plot_loss_terms', 'train_twin',
-           'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes']
+           'probe_subspaces', 'ProbeCallback', 'swap_grid', 'traversal_grid', 'plot_loss_terms', 'train_disentangler',
+           'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes']
 
 # %% ../nbs/01_disentangler.ipynb #25cb481d
-import math, os, time
+import math, os, time, warnings
 from functools import partial
 from pathlib import Path
 
@@ -598,6 +598,37 @@ def _preset(preset, **overrides):
     if cfg['mode'] not in ('label', 'factor', 'forced'): raise ValueError(f"mode={cfg['mode']!r}: expected 'label', 'factor' or 'forced'")
     return cfg
 
+def train_disentangler(ds,              # a `FactorDataset` (or `ImageLabelDataset`) with the images
+                       principal,       # principal factor (name or index)
+                       train_idx=None,  # positions the training pairs are drawn from (default: all)
+                       preset:dict=TWIN_QUICK, # training settings (`TWIN_QUICK`, `TWIN_PAPER` or your own dict with the same keys)
+                       valid_idx=None,  # positions of the validation pairs (default: 10% carved from `train_idx`)
+                       device=None,     # default: CUDA when available
+                       progress:bool=True, # progress bar and per-epoch table
+                       cbs=None,        # extra callbacks (e.g. a `ProbeCallback`)
+                       path='.',        # where `learn.save` writes
+                       **overrides      # preset keys to change, e.g. mode='label'
+                      )->Learner:
+    "Train a `Disentangler` with a preset on pairs of `ds[train_idx]`; returns its Learner (`learn.preset`: the settings used)"
+    from detaux_nb.data import pair_dls
+    cfg = _preset(preset, **overrides)
+    mode = cfg['mode']
+    if mode != 'label' and not getattr(ds, 'is_grid', False):
+        warnings.warn(f"mode={mode!r} needs a full factor grid; this dataset has none, so principal-label pairs are used")
+        mode = 'label'
+    torch.manual_seed(cfg['seed'])
+    dls = pair_dls(ds, principal=principal, mode=mode, p=cfg['p'], k=cfg['k'], bs=cfg['bs'], n_train=cfg['n_train'],
+                   n_valid=min(2000, max(cfg['n_train'] // 10, cfg['bs'])), train_idx=train_idx, valid_idx=valid_idx,
+                   noise=cfg['noise'], size=cfg['size'], seed=cfg['seed'], device=device)
+    learn = disentangler_learner(dls, arch=cfg['arch'], K=cfg['K'], d=cfg['d'], width=cfg['width'], lr=cfg['lr'], wd=cfg['wd'],
+                                 oracle=cfg['oracle'], reg_mode=cfg['reg_mode'], loss_kw=dict(cfg['loss_kw'], seed=cfg['seed']),
+                                 schedule_kw=cfg['schedule_kw'], cbs=cbs, path=path)
+    if progress and not os.environ.get('IN_TEST'): learn.fit(cfg['n_epoch'])
+    else:
+        with learn.no_bar(), learn.no_logging(): learn.fit(cfg['n_epoch'])
+    learn.preset = dict(cfg, mode=mode)
+    return learn
+
 def train_twin(preset:dict=TWIN_QUICK, # training settings (`TWIN_QUICK`, `TWIN_PAPER` or your own dict with the same keys)
                ds=None,          # the twin (default `Shapes3DTwin(size=preset['size'])`)
                device=None,      # default: CUDA when available
@@ -605,25 +636,14 @@ def train_twin(preset:dict=TWIN_QUICK, # training settings (`TWIN_QUICK`, `TWIN_
                cbs=None,         # extra callbacks (e.g. a `ProbeCallback`)
                **overrides       # preset keys to change, e.g. mode='label'
               )->Learner:
-    "Train a disentangler on the training split of the twin (principal factor `scale`) and return its Learner"
-    from detaux_nb.data import Shapes3DTwin, pair_dls, shapes3d_split
+    "`train_disentangler` on the training split of the twin (principal factor `scale`); returns its Learner"
+    from detaux_nb.data import Shapes3DTwin, shapes3d_split
     cfg = _preset(preset, **overrides)
     ds = ds if ds is not None else Shapes3DTwin(size=cfg['size'])
     train_idx, test_idx = shapes3d_split(ds)
-    torch.manual_seed(cfg['seed'])
     # validation pairs (loss monitoring only, no checkpoint selection) come from the held-out test split: a random
     # 10% carved from the training images is too sparse a pool for factor pairs (most images lack a neighbour there)
-    dls = pair_dls(ds, principal='scale', mode=cfg['mode'], p=cfg['p'], k=cfg['k'], bs=cfg['bs'], n_train=cfg['n_train'],
-                   n_valid=min(2000, cfg['n_train'] // 10), train_idx=train_idx, valid_idx=test_idx, noise=cfg['noise'],
-                   size=cfg['size'], seed=cfg['seed'], device=device)
-    learn = disentangler_learner(dls, arch=cfg['arch'], K=cfg['K'], d=cfg['d'], width=cfg['width'], lr=cfg['lr'], wd=cfg['wd'],
-                                 oracle=cfg['oracle'], reg_mode=cfg['reg_mode'], loss_kw=dict(cfg['loss_kw'], seed=cfg['seed']),
-                                 schedule_kw=cfg['schedule_kw'], cbs=cbs)
-    if progress and not os.environ.get('IN_TEST'): learn.fit(cfg['n_epoch'])
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit(cfg['n_epoch'])
-    learn.preset = cfg
-    return learn
+    return train_disentangler(ds, 'scale', train_idx, cfg, valid_idx=test_idx, device=device, progress=progress, cbs=cbs)
 
 def heldout_twin_idx(ds, # the twin
                      n:int=10_000, # images

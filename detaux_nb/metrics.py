@@ -23,6 +23,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
+from .core import subsample
+
 # %% auto #0
 __all__ = ['SCORE_COLUMNS', 'SELECT_METHODS', 'check_codes', 'check_labels', 'check_factors', 'synthetic_codes', 'subspace_mi',
            'subspace_scores', 'select_subspace', 'plot_subspace_scores', 'importance_matrix', 'DCIResult',
@@ -143,11 +145,6 @@ def subspace_mi(Zk, # codes of one subspace, shape (N, d) (or (N,) for one dimen
 # %% ../nbs/02_subspace_metrics.ipynb #83a37a8c
 SCORE_COLUMNS = ('ref_dot', 'mi', 'probe_acc', 'separability', 'variance')
 
-def _subsample(n, max_samples, seed):
-    "Sorted indices of a seeded subsample of at most `max_samples` of `n` samples."
-    if max_samples is None or n <= max_samples: return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, max_samples, replace=False))
-
 def _linear_probe():
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
 
@@ -191,7 +188,7 @@ def subspace_scores(Z, # codes, shape (N, K, d); subspace 0 is the principal one
     if 'ref_dot' in which:
         df['dot_mean'] = np.einsum('nd,nkd->k', Z[:, 0], Z) / N
         df['ref_dot'] = df['dot_mean'].abs()
-    idx = _subsample(N, max_samples, seed)
+    idx = subsample(N, max_samples, seed)
     Zs = Z[idx]; ys = None if y is None else y[idx]
     if 'mi' in which:
         df['mi'] = [subspace_mi(Zs[:, k], ys, n_neighbors, seed) for k in range(K)]
@@ -402,7 +399,7 @@ def mig(Z, # codes, shape (N, K, d)
     _check_per(per)
     Z = check_codes(Z); N, K, d = Z.shape
     V, names = check_factors(factors, N, names)
-    idx = _subsample(N, max_samples, seed); Z, V = Z[idx], V[idx]
+    idx = subsample(N, max_samples, seed); Z, V = Z[idx], V[idx]
     H = [entropy(np.unique(V[:, j], return_counts=True)[1]) for j in range(V.shape[1])]
     out = {}
     if per in ('dim', 'both'):

@@ -32,6 +32,8 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from sklearn.metrics import accuracy_score, f1_score
 
+from .core import subsample
+
 # %% ../nbs/04_mtl.ipynb #e797ecd8
 def small_cnn(
     in_channels:int=3, # image channels
@@ -627,11 +629,6 @@ class Comparison:
         fig.tight_layout()
         return fig
 
-def _subsample(idx, n, seed):
-    idx = np.asarray(idx)
-    if n is None or n >= len(idx): return idx
-    return np.sort(np.random.default_rng(seed).choice(idx, n, replace=False))
-
 def compare_stl_mtl(
     ds, # a `FactorDataset` (e.g. `Shapes3DTwin`) with the images
     principal, # principal task: factor name/index, or (N,) int labels
@@ -669,7 +666,7 @@ def compare_stl_mtl(
     if 'random' in auxs and random_control: raise ValueError("'random' names the random-label control arm; rename that auxiliary task")
     weighting_callbacks(weighting, aux_weight)  # fail early on a bad weighting
     seeds = list(seeds)
-    te = _subsample(test_idx, n_test, 0)
+    te = subsample(test_idx, n_test, 0)
     settings = repr((pname, sorted(auxs), n_train, n_test, n_epoch, bs, valid_pct, noise, size, str(backbone), weighting, aux_weight, lr, wd, len(ds)))
     key = _digest(settings, yp, train_idx, te, *auxs.values())
     done = pd.DataFrame()
@@ -680,7 +677,7 @@ def compare_stl_mtl(
     rows = [] if done.empty else done.to_dict('records')
     todo = [(s, a) for s in seeds for a in arms if done.empty or not ((done.arm == a) & (done.seed == s)).any()]
     for seed, arm in progress_bar(todo, display=not os.environ.get('IN_TEST')):
-        tr = _subsample(train_idx, n_train, seed)
+        tr = subsample(train_idx, n_train, seed)
         if arm == 'STL': labels = {pname: yp}
         elif arm == 'MTL:random': labels = {pname: yp, 'random': random_labels(next(iter(auxs.values())), seed=seed, idx=tr)}
         else: labels = {pname: yp, arm[4:]: auxs[arm[4:]]}

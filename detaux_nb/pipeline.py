@@ -21,9 +21,9 @@ from .ablations import nearest_mean_labels
 
 # %% auto #0
 __all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'STAGES', 'log', 'DetauxConfig', 'preset', 'parse_data_spec', 'load_data',
-           'stage_hashes', 'Run', 'stage_split', 'train_disentangler', 'stage_disentangler', 'stage_codes',
-           'stage_subspace', 'stage_aux_labels', 'stage_mtl', 'collect_metrics', 'write_report', 'report_summary',
-           'run_detaux', 'detaux_run', 'detaux_report', 'main']
+           'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes', 'stage_subspace',
+           'stage_aux_labels', 'stage_mtl', 'collect_metrics', 'write_report', 'report_summary', 'run_detaux',
+           'detaux_run', 'detaux_report', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
@@ -175,9 +175,6 @@ class Run:
         atomic_write(self.out/stage/'stage.json', lambda tmp: Path(tmp).write_text(txt))
 
 # %% ../nbs/06_pipeline.ipynb #8471c371
-def _subsample(idx, n, rng):
-    return np.sort(idx if n is None or n >= len(idx) else rng.choice(idx, n, replace=False))
-
 def stage_split(run:Run, ds:FactorDataset):
     "Train/test positions and the subsets each later stage uses"
     c = run.c
@@ -188,9 +185,9 @@ def stage_split(run:Run, ds:FactorDataset):
     else:
         perm = rng.permutation(len(ds)); n_test = max(1, int(round(c.test_pct*len(ds))))
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
-    mtl_train = _subsample(train, c.mtl.get('n_train'), rng)
-    fit = np.union1d(_subsample(train, c.n_fit, rng), mtl_train)    # the MTL training images always get codes
-    mtl_test = _subsample(test, c.mtl.get('n_test'), rng)
+    mtl_train = subsample(train, c.mtl.get('n_train'), rng)
+    fit = np.union1d(subsample(train, c.n_fit, rng), mtl_train)    # the MTL training images always get codes
+    mtl_test = subsample(test, c.mtl.get('n_test'), rng)
     sp = dict(train=train, test=test, fit=fit, mtl_train=mtl_train, mtl_test=mtl_test)
     atomic_write(run.dir('split')/'split.npz', lambda tmp: np.savez(tmp, **sp))
     return sp
@@ -199,27 +196,6 @@ def _load_split(run):
     with np.load(run.out/'split'/'split.npz') as f: return {k: f[k] for k in f.files}
 
 # %% ../nbs/06_pipeline.ipynb #b3f399b6
-def train_disentangler(ds:FactorDataset, # the images
-                       principal, # principal factor (name or index)
-                       train_idx, # positions pairs are drawn from
-                       preset:dict=TWIN_QUICK, # disentangler settings (`TWIN_QUICK`, `TWIN_PAPER`, ...)
-                       device=None, # default: CUDA when available
-                       progress=True):
-    "Train a `Disentangler` on pairs of `ds[train_idx]`; returns its Learner"
-    p = preset
-    torch.manual_seed(p['seed'])
-    mode = p['mode'] if ds.is_grid or p['mode'] == 'label' else 'label'   # factor pairs need a full grid
-    dls = pair_dls(ds, principal=principal, mode=mode, p=p['p'], k=p['k'], bs=p['bs'], n_train=p['n_train'],
-                   n_valid=min(2000, max(p['n_train']//10, p['bs'])), train_idx=train_idx, noise=p['noise'],
-                   size=p['size'], seed=p['seed'], device=device)
-    learn = disentangler_learner(dls, arch=p['arch'], K=p['K'], d=p['d'], width=p['width'], lr=p['lr'], wd=p['wd'],
-                                 oracle=p['oracle'], reg_mode=p['reg_mode'], loss_kw=dict(p['loss_kw'], seed=p['seed']),
-                                 schedule_kw=p['schedule_kw'], path=tempfile.gettempdir())
-    if progress and not os.environ.get('IN_TEST'): learn.fit(p['n_epoch'])
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit(p['n_epoch'])
-    return learn
-
 def _disentangler(c, ds):
     p = dict(c.disentangler, size=c.size)
     return Disentangler(p['arch'], K=p['K'], d=p['d'], size=p['size'], width=p['width'], in_ch=ds.img_shape[-1]), p
@@ -229,7 +205,7 @@ def stage_disentangler(run:Run, ds:FactorDataset, sp:dict):
     c, d = run.c, run.dir('disentangler')
     model, p = _disentangler(c, ds)
     pool = np.arange(len(ds)) if c.transductive else sp['train']
-    learn = train_disentangler(ds, c.principal, pool, p, device=c.device)
+    learn = train_disentangler(ds, c.principal, pool, p, device=c.device, path=tempfile.gettempdir())
     model.load_state_dict({k: v.contiguous() for k, v in learn.model.state_dict().items()})
     atomic_write(d/'model.pth', lambda tmp: torch.save(model.state_dict(), tmp))
     hist = pd.DataFrame(np.array(learn.recorder.values, dtype=float), columns=learn.recorder.metric_names[1:-1])
