@@ -22,7 +22,7 @@ __all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'DSPRITES_NAMES', 'IMAGE_EXTS', '
            'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
            'subsample']
 
-# %% ../nbs/00_data.ipynb #8be0eb38
+# %% ../nbs/00_data.ipynb #90a740f3
 _all_ = ['artifact_dir', 'atomic_write', 'subsample']
 
 # %% ../nbs/00_data.ipynb #c05a39b6

@@ -9,8 +9,9 @@ __all__ = ['ARCHS', 'TERMS', 'TWIN_PAPER', 'TWIN_QUICK', 'conv_encoder', 'conv_d
            'BatchedMLP', 'GroupedConvProjector', 'Disentangler', 'pair_distances', 'oracle_onehot', 'soft_oracle',
            'sparsity_term', 'distance_term', 'distribution_term', 'DetauxLoss', 'detaux_betas', 'DetauxSchedule',
            'LossTerm', 'TermsLog', 'flush_denormal_on', 'FlushDenormals', 'disentangler_learner', 'encode',
-           'probe_subspaces', 'ProbeCallback', 'swap_grid', 'traversal_grid', 'plot_loss_terms', 'train_disentangler',
-           'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes']
+           'probe_subspaces', 'ProbeCallback', 'swap_grid', 'traversal_grid', 'plot_loss_terms', 'one_factor_pairs',
+           'subspace_sensitivity', 'train_disentangler', 'train_twin', 'heldout_twin_idx', 'twin_model',
+           'twin_training_log', 'twin_codes']
 
 # %% ../nbs/01_disentangler.ipynb #25cb481d
 import math, os, time, warnings
@@ -580,6 +581,42 @@ def plot_loss_terms(log,          # a `Learner` with a `TermsLog`, a `TermsLog`,
     axs[-1].set_title('schedule'); axs[-1].legend(fontsize=7); axs[-1].set_xlabel('step')
     fig.tight_layout()
     return fig
+
+# %% ../nbs/01_disentangler.ipynb #25c50ca5
+def one_factor_pairs(ds,             # a full-grid `FactorDataset` (e.g. `Shapes3DTwin`)
+                     n:int=1000,     # base images drawn
+                     pool=None,      # positions both images of every pair must come from (default: all)
+                     seed=0          # int or numpy Generator
+                    )->dict:
+    "For every factor: (base, partner) positions of pairs that differ in that factor only, both inside `pool`"
+    if not ds.is_grid: raise ValueError("one_factor_pairs needs a full factor grid (e.g. Shapes3DTwin, 3DShapes, dSprites)")
+    rng = np.random.default_rng(seed)
+    in_pool = np.zeros(len(ds), bool); in_pool[np.arange(len(ds)) if pool is None else np.asarray(pool)] = True
+    if not in_pool.any(): raise ValueError("pool is empty")
+    base = rng.choice(np.flatnonzero(in_pool), n)
+    res = {}
+    for j, (name, size) in enumerate(zip(ds.names, ds.sizes)):
+        if size < 2: continue
+        alt = ds.factors[base][:, None, :].repeat(size - 1, 1)                       # (n, size-1, F): every other value
+        alt[..., j] = (alt[..., j] + np.arange(1, size)) % size
+        ok = in_pool[ds.index_of(alt)]
+        pick = np.where(ok, rng.random(ok.shape), -1).argmax(1)                      # a random valid alternative per row
+        keep = ok.any(1)
+        res[name] = (base[keep], ds.index_of(alt[keep, pick[keep]]))
+    return res
+
+def subspace_sensitivity(codes_of,   # a `Disentangler`/`Learner`, or a function positions -> codes (N, K, D)
+                         ds,         # the full-grid dataset the pairs index
+                         pairs:dict  # `one_factor_pairs(ds, ...)`
+                        )->pd.DataFrame:
+    "Median squared distance within each subspace (columns) between images that differ in one factor (rows)"
+    if not callable(codes_of) or isinstance(codes_of, (nn.Module, Learner)):
+        model = codes_of; codes_of = lambda pos: encode(model, ds.subset(pos), progress=False)
+    pos = np.unique(np.concatenate([np.concatenate(p) for p in pairs.values()]))
+    Z = np.asarray(codes_of(pos))
+    at = lambda p: Z[np.searchsorted(pos, p)]
+    rows = {f: np.median(((at(b) - at(q)) ** 2).sum(-1), 0) for f, (b, q) in pairs.items()}
+    return pd.DataFrame(rows, index=pd.Index(range(Z.shape[1]), name='subspace')).T.rename_axis('factor changed')
 
 # %% ../nbs/01_disentangler.ipynb #3dbae79f
 TWIN_PAPER = dict(size=64, arch='conv64', K=10, d=10, width=32, mode='label', p=0.5, k=1, bs=32, n_train=480_000,

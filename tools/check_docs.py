@@ -45,7 +45,10 @@ def main():
     mixed = {p.name: c for p in sorted(cfg.nbs_path.rglob('*.ipynb')) if not any(q.startswith(('.', '_')) for q in p.parts)
              for c in [mixed_import_cells(p)] if c}
     if mixed: sys.exit(f"cells mixing imports with other code (the docs build would execute them; put imports in a cell of their own): {mixed}")
+    sidebar = cfg.nbs_path/'sidebar.yml'
+    kept = sidebar.read_text() if sidebar.exists() else None
     r = subprocess.run(['nbdev-proc-nbs', '--force'], cwd=root, capture_output=True, text=True)
+    if kept is not None: sidebar.write_text(kept)  # proc-nbs regenerates it listing every file in nbs/: keep the committed one
     errs = [l for l in (r.stdout + r.stderr).splitlines() if 'Error' in l and 'sudo' not in l]
     if r.returncode or errs: print(r.stdout[-3000:], r.stderr[-3000:]); sys.exit(f'nbdev-proc-nbs failed: {errs[:3]}')
     out, failed = root/'_html', []

@@ -1,0 +1,80 @@
+"""Issue 3 trials: train the twin disentangler with `TWIN_QUICK` plus overrides and probe every subspace.
+
+Each trial trains on the twin's training split (principal factor scale, p = 0.5), probes the scale factor of every
+subspace on 2,000 held-out images after each epoch, then probes every (subspace, factor) on 10,000 held-out
+test-split codes (5,000 fit, 5,000 score) and the whole code for scale. It prints one summary line and the probe
+table and writes NAME.json (settings, seconds, curve, table) and NAME.pth to --out. Loss settings in the overrides
+are merged into the preset's `loss_kw` / `schedule_kw`, so `{"loss_kw": {"margin": 0.5}}` changes the margin only.
+
+    OMP_NUM_THREADS=1 python bench/twin_trials.py base4 '{"n_epoch": 4}'
+    OMP_NUM_THREADS=1 python bench/twin_trials.py margin05 '{"n_epoch": 4, "loss_kw": {"margin": 0.5}}'
+    OMP_NUM_THREADS=1 python bench/twin_trials.py oc '{"n_epoch": 4}' --one-cycle 0.25
+    OMP_NUM_THREADS=1 python bench/twin_trials.py supervised '{}' --supervised 3000
+
+`--supervised STEPS` instead trains the same convolutional encoder with a linear head on the scale labels
+(cross-entropy, Adam 2e-3, 64 images per step) and prints the held-out accuracy every 500 steps: how fast the
+architecture can learn scale when it is told the labels.
+Two trials run side by side on two cores (one thread each) at about the speed of one trial on two threads.
+"""
+import argparse, json, os, time
+from pathlib import Path
+os.environ.setdefault('IN_TEST', '1')   # no progress bars
+import numpy as np, torch, torch.nn as nn
+from fastai.callback.schedule import ParamScheduler, combined_cos
+from detaux_nb.data import Shapes3DTwin, shapes3d_split
+from detaux_nb.disentangler import (TWIN_QUICK, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
+                                    probe_subspaces, train_twin)
+
+def supervised(steps, size=32, seed=0):
+    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+    ds = Shapes3DTwin(size); train_idx, _ = shapes3d_split(ds)
+    xt, ft = ds.batch(heldout_twin_idx(ds, 2000, seed=1))
+    xt, yt = torch.from_numpy(xt).permute(0, 3, 1, 2).float() / 255, torch.from_numpy(ft[:, 3])
+    enc, head = conv_encoder(size, 3, 10, 32), nn.Linear(10, 8)
+    opt = torch.optim.Adam([*enc.parameters(), *head.parameters()], 2e-3)
+    t0 = time.time()
+    for step in range(1, steps + 1):
+        x, f = ds.batch(np.sort(rng.choice(train_idx, 64)))
+        loss = nn.functional.cross_entropy(head(enc(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255)), torch.from_numpy(f[:, 3]))
+        opt.zero_grad(); loss.backward(); opt.step()
+        if step % 500 == 0:
+            with torch.no_grad(): acc = (head(enc(xt)).argmax(1) == yt).float().mean().item()
+            print(f"supervised step {step} ({time.time() - t0:.0f} s): held-out scale accuracy {acc:.3f}", flush=True)
+
+def trial(name, over, out, one_cycle=None):
+    over = dict(over)
+    loss_kw = dict(TWIN_QUICK['loss_kw'], **over.pop('loss_kw', {}))
+    schedule_kw = dict(TWIN_QUICK['schedule_kw'], **over.pop('schedule_kw', {}))
+    cfg = _preset(TWIN_QUICK, loss_kw=loss_kw, schedule_kw=schedule_kw, **over)
+    ds = Shapes3DTwin(size=cfg['size'])
+    probe = ProbeCallback(ds.subset(heldout_twin_idx(ds, 2000, seed=1)), 'scale')
+    cbs = [probe]
+    if one_cycle is not None:   # fastai's one-cycle schedule (what `fit_one_cycle` adds), peak at the preset's lr
+        lr = cfg['lr']
+        cbs.append(ParamScheduler({'lr': combined_cos(one_cycle, lr / 25, lr, lr / 1e5), 'mom': combined_cos(one_cycle, 0.95, 0.85, 0.95)}))
+    t0 = time.time()
+    learn = train_twin(cfg, ds=ds, progress=False, cbs=cbs)
+    seconds = time.time() - t0 - probe.seconds
+    sub = ds.subset(heldout_twin_idx(ds, 10_000, 0))
+    Z = encode(learn.model, sub, progress=False)
+    acc = probe_subspaces(Z, sub.factors, ds.names)
+    whole = probe_subspaces(Z.reshape(len(Z), 1, -1), sub.factors[:, [3]], ['scale']).iloc[0, 0]
+    curve = probe.df.query('subspace == 0').acc.round(3).tolist()
+    res = dict(name=name, cfg=cfg, one_cycle=one_cycle, seconds=round(seconds), z0_scale=acc.loc[0, 'scale'],
+               others=acc.loc[1:, 'scale'].mean(), all_scale=whole, curve=curve, acc=acc.round(3).to_dict())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f'{name}.json').write_text(json.dumps(res, indent=1, default=str))
+    torch.save(learn.model.state_dict(), out / f'{name}.pth')
+    print(f"{name}: {seconds:.0f} s training, scale probe subspace 0 = {res['z0_scale']:.3f}, mean of subspaces 1-9 = "
+          f"{res['others']:.3f}, whole code = {whole:.3f}; per-epoch subspace 0: {curve}")
+    print(acc.round(2))
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('name'); ap.add_argument('overrides', help='JSON dict of preset keys to change')
+    ap.add_argument('--out', type=Path, default=Path('twin_trials'))
+    ap.add_argument('--one-cycle', type=float, default=None, metavar='PCT_START', help="fastai's one-cycle lr schedule")
+    ap.add_argument('--supervised', type=int, default=None, metavar='STEPS', help='supervised calibration instead')
+    a = ap.parse_args()
+    if a.supervised: supervised(a.supervised)
+    else: trial(a.name, json.loads(a.overrides), a.out, a.one_cycle)
