@@ -20,7 +20,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KNeighborsClassifier
 
-from detaux_nb.clustering import discover_aux_labels, _subsample
+from detaux_nb.clustering import discover_aux_labels
+from detaux_nb.core import subsample
 
 def timed(f):
     t = time.perf_counter(); r = f(); return r, time.perf_counter() - t
@@ -34,7 +35,7 @@ def bench_kmeans(Z, seed):
 def hdbscan_stages(Z, seed, fit_size, mcs, jobs):
     "Time the stages of our HDBSCAN path one by one (same calls as discover_aux_labels makes)."
     from detaux_nb.clustering import _by_size, _core_distances, assign_by_reachability
-    idx = _subsample(len(Z), fit_size, seed); F = Z[idx]
+    idx = subsample(len(Z), fit_size, seed); F = Z[idx]
     fl, t1 = timed(lambda: _by_size(HDBSCAN(min_cluster_size=mcs, min_samples=mcs, copy=True, n_jobs=jobs).fit(F).labels_))
     core, t2 = timed(lambda: _core_distances(F, mcs, jobs))
     reach = np.array([core[fl == c].max() for c in range(fl.max() + 1)])
@@ -47,7 +48,7 @@ def bench_hdbscan(Z, seed, fit_size=50_000, breakdown=False):
     aux, t = timed(lambda: discover_aux_labels(Z, 'hdbscan', fit_size=fit_size, n_jobs=jobs, seed=seed))
     mcs = aux.params['min_cluster_size_count']
     def baseline():
-        idx = _subsample(len(Z), fit_size, seed)
+        idx = subsample(len(Z), fit_size, seed)
         fl = HDBSCAN(min_cluster_size=mcs, copy=True, n_jobs=jobs).fit(Z[idx]).labels_
         rest = np.ones(len(Z), bool); rest[idx] = False
         labels = np.empty(len(Z), np.int64); labels[idx] = fl
