@@ -9,6 +9,7 @@ are merged into the preset's `loss_kw` / `schedule_kw`, so `{"loss_kw": {"margin
     OMP_NUM_THREADS=1 python bench/twin_trials.py base4 '{"n_epoch": 4}'
     OMP_NUM_THREADS=1 python bench/twin_trials.py margin05 '{"n_epoch": 4, "loss_kw": {"margin": 0.5}}'
     OMP_NUM_THREADS=1 python bench/twin_trials.py oc '{"n_epoch": 4}' --one-cycle 0.25
+    OMP_NUM_THREADS=1 python bench/twin_trials.py anneal '{}' --hinge-anneal 10 1
     OMP_NUM_THREADS=1 python bench/twin_trials.py supervised '{}' --supervised 3000
 
 `--supervised STEPS` instead trains the same convolutional encoder with a linear head on the scale labels
@@ -20,6 +21,7 @@ import argparse, json, os, time
 from pathlib import Path
 os.environ.setdefault('IN_TEST', '1')   # no progress bars
 import numpy as np, torch, torch.nn as nn
+from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
 from detaux_nb.disentangler import (TWIN_QUICK, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
@@ -41,7 +43,13 @@ def supervised(steps, size=32, seed=0):
             with torch.no_grad(): acc = (head(enc(xt)).argmax(1) == yt).float().mean().item()
             print(f"supervised step {step} ({time.time() - t0:.0f} s): held-out scale accuracy {acc:.3f}", flush=True)
 
-def trial(name, over, out, one_cycle=None):
+class HingeAnneal(Callback):
+    "Hinge weight moved linearly from `a` to `b` over training (a trial, not a package option)"
+    def __init__(self, a, b): self.a, self.b = a, b
+    def before_batch(self):
+        if self.training: self.learn.loss_func.hinge_weight = self.a + (self.b - self.a) * self.pct_train
+
+def trial(name, over, out, one_cycle=None, hinge_anneal=None):
     over = dict(over)
     loss_kw = dict(TWIN_QUICK['loss_kw'], **over.pop('loss_kw', {}))
     schedule_kw = dict(TWIN_QUICK['schedule_kw'], **over.pop('schedule_kw', {}))
@@ -52,6 +60,7 @@ def trial(name, over, out, one_cycle=None):
     if one_cycle is not None:   # fastai's one-cycle schedule (what `fit_one_cycle` adds), peak at the preset's lr
         lr = cfg['lr']
         cbs.append(ParamScheduler({'lr': combined_cos(one_cycle, lr / 25, lr, lr / 1e5), 'mom': combined_cos(one_cycle, 0.95, 0.85, 0.95)}))
+    if hinge_anneal: cbs.append(HingeAnneal(*hinge_anneal))
     t0 = time.time()
     learn = train_twin(cfg, ds=ds, progress=False, cbs=cbs)
     seconds = time.time() - t0 - probe.seconds
@@ -60,7 +69,7 @@ def trial(name, over, out, one_cycle=None):
     acc = probe_subspaces(Z, sub.factors, ds.names)
     whole = probe_subspaces(Z.reshape(len(Z), 1, -1), sub.factors[:, [3]], ['scale']).iloc[0, 0]
     curve = probe.df.query('subspace == 0').acc.round(3).tolist()
-    res = dict(name=name, cfg=cfg, one_cycle=one_cycle, seconds=round(seconds), z0_scale=acc.loc[0, 'scale'],
+    res = dict(name=name, cfg=cfg, one_cycle=one_cycle, hinge_anneal=hinge_anneal, seconds=round(seconds), z0_scale=acc.loc[0, 'scale'],
                others=acc.loc[1:, 'scale'].mean(), all_scale=whole, curve=curve, acc=acc.round(3).to_dict())
     out.mkdir(parents=True, exist_ok=True)
     (out / f'{name}.json').write_text(json.dumps(res, indent=1, default=str))
@@ -74,7 +83,8 @@ if __name__ == '__main__':
     ap.add_argument('name'); ap.add_argument('overrides', help='JSON dict of preset keys to change')
     ap.add_argument('--out', type=Path, default=Path('twin_trials'))
     ap.add_argument('--one-cycle', type=float, default=None, metavar='PCT_START', help="fastai's one-cycle lr schedule")
+    ap.add_argument('--hinge-anneal', type=float, nargs=2, default=None, metavar=('FROM', 'TO'), help='hinge weight moved linearly over training')
     ap.add_argument('--supervised', type=int, default=None, metavar='STEPS', help='supervised calibration instead')
     a = ap.parse_args()
     if a.supervised: supervised(a.supervised)
-    else: trial(a.name, json.loads(a.overrides), a.out, a.one_cycle)
+    else: trial(a.name, json.loads(a.overrides), a.out, a.one_cycle, a.hinge_anneal)
