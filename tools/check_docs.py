@@ -4,7 +4,7 @@ appears on its page. Exits 1 on any failure. Pages land in `_html/` for a look (
 
 Run: `python tools/check_docs.py`
 """
-import importlib, json, subprocess, sys
+import importlib, json, shutil, subprocess, sys
 from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
@@ -45,10 +45,8 @@ def main():
     mixed = {p.name: c for p in sorted(cfg.nbs_path.rglob('*.ipynb')) if not any(q.startswith(('.', '_')) for q in p.parts)
              for c in [mixed_import_cells(p)] if c}
     if mixed: sys.exit(f"cells mixing imports with other code (the docs build would execute them; put imports in a cell of their own): {mixed}")
-    sidebar = cfg.nbs_path/'sidebar.yml'
-    kept = sidebar.read_text() if sidebar.exists() else None
-    r = subprocess.run(['nbdev-proc-nbs', '--force'], cwd=root, capture_output=True, text=True)
-    if kept is not None: sidebar.write_text(kept)  # proc-nbs regenerates it listing every file in nbs/: keep the committed one
+    shutil.rmtree(root/'_proc', ignore_errors=True)  # process every notebook afresh (`--force` would also rewrite the sidebar)
+    r = subprocess.run(['nbdev-proc-nbs'], cwd=root, capture_output=True, text=True)
     errs = [l for l in (r.stdout + r.stderr).splitlines() if 'Error' in l and 'sudo' not in l]
     if r.returncode or errs: print(r.stdout[-3000:], r.stderr[-3000:]); sys.exit(f'nbdev-proc-nbs failed: {errs[:3]}')
     out, failed = root/'_html', []
