@@ -82,13 +82,13 @@ def disentangler_run(ds, bs, steps, warmup, dev, workers):
 
 
 def mtl_run(ds, bs, steps, warmup, dev, workers):
-    from detaux_nb.data import shapes3d_split, task_dls
+    from detaux_nb.data import shapes3d_split, subsample, task_dls
     from detaux_nb.mtl import mtl_learner
     train_idx, test_idx = shapes3d_split(ds)
     n = (steps + warmup) * bs
     pool = n
     while pool - max(1, int(round(pool * 0.1))) < n: pool += 1   # the training part after task_dls' 10% carve
-    pick = np.sort(np.random.default_rng(0).choice(train_idx, pool, replace=False))
+    pick = subsample(train_idx, pool, 0)
     f = ds.factors
     dls = task_dls(ds, {'principal': f[:, ds.factor_index('scale')], 'aux': f[:, ds.factor_index('shape')]},
                    train_idx=pick, bs=bs, seed=0, device=dev, num_workers=workers)

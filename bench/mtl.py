@@ -11,6 +11,7 @@ import argparse, copy, time, warnings
 warnings.filterwarnings('ignore')
 import numpy as np, torch, torch.nn.functional as F
 from sklearn.metrics import accuracy_score, f1_score
+from detaux_nb.core import subsample
 from detaux_nb.data import Shapes3DTwin, shapes3d_split, task_dls
 from detaux_nb.mtl import mtl_learner
 
@@ -37,7 +38,7 @@ def main():
     a = ap.parse_args()
     ds = Shapes3DTwin(size=a.size)
     tr, te = shapes3d_split(ds)
-    tr = np.sort(np.random.default_rng(0).choice(tr, a.n_train, replace=False))
+    tr = subsample(tr, a.n_train, 0)
     labels = {'scale': ds.factors[:, 3], 'shape': ds.factors[:, 4]}
     dls = task_dls(ds, labels, train_idx=tr, test_idx=te[:256], bs=a.bs, seed=0, device='cpu')
     learn = mtl_learner(dls, backbone=a.backbone, seed=0)

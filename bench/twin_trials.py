@@ -23,7 +23,7 @@ os.environ.setdefault('IN_TEST', '1')   # no progress bars
 import numpy as np, torch, torch.nn as nn
 from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos
-from detaux_nb.data import Shapes3DTwin, shapes3d_split
+from detaux_nb.data import Shapes3DTwin, shapes3d_split, to_tensor_images
 from detaux_nb.disentangler import (TWIN_QUICK, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
                                     probe_subspaces, train_twin)
 
@@ -31,13 +31,13 @@ def supervised(steps, size=32, seed=0):
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     ds = Shapes3DTwin(size); train_idx, _ = shapes3d_split(ds)
     xt, ft = ds.batch(heldout_twin_idx(ds, 2000, seed=1))
-    xt, yt = torch.from_numpy(xt).permute(0, 3, 1, 2).float() / 255, torch.from_numpy(ft[:, 3])
+    xt, yt = to_tensor_images(xt), torch.from_numpy(ft[:, 3])
     enc, head = conv_encoder(size, 3, 10, 32), nn.Linear(10, 8)
     opt = torch.optim.Adam([*enc.parameters(), *head.parameters()], 2e-3)
     t0 = time.time()
     for step in range(1, steps + 1):
         x, f = ds.batch(np.sort(rng.choice(train_idx, 64)))
-        loss = nn.functional.cross_entropy(head(enc(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255)), torch.from_numpy(f[:, 3]))
+        loss = nn.functional.cross_entropy(head(enc(to_tensor_images(x))), torch.from_numpy(f[:, 3]))
         opt.zero_grad(); loss.backward(); opt.step()
         if step % 500 == 0:
             with torch.no_grad(): acc = (head(enc(xt)).argmax(1) == yt).float().mean().item()

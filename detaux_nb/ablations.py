@@ -6,14 +6,13 @@ Docs: https://detaux-nb.github.io/detaux-nb/ablations.html.md"""
 
 # %% ../nbs/05_ablations.ipynb #f7a141d6
 from __future__ import annotations
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from .core import subsample
 from .data import FactorDataset, artifact_dir
 from .clustering import METHODS, discover_aux_labels
 from .mtl import compare_stl_mtl, random_labels
@@ -385,7 +384,7 @@ def twin_ablation_data(n_fit:int=10_000, # training images (clustering pool; sca
     ds = Shapes3DTwin(size=size)
     train, test = shapes3d_split(ds)
     rng = np.random.default_rng(seed)
-    fit, tst = np.sort(rng.choice(train, n_fit, replace=False)), np.sort(rng.choice(test, n_test, replace=False))
+    fit, tst = subsample(train, n_fit, rng), subsample(test, n_test, rng)
     return ds.subset(np.concatenate([fit, tst])), np.arange(n_fit), n_fit + np.arange(n_test)
 
 def twin_ablation_codes(ds:FactorDataset, # the images to encode (e.g. from `twin_ablation_data`)
@@ -402,5 +401,5 @@ def twin_ablation_codes(ds:FactorDataset, # the images to encode (e.g. from `twi
     path = artifact_dir('ablations') / f'codes_{h.hexdigest()[:12]}.npy'
     if path.exists(): return np.load(path, allow_pickle=False)
     Z = encode(twin_model(cfg, device='cpu'), ds, progress=False)
-    atomic_write(path, lambda tmp: np.save(open(tmp, 'wb'), Z))
+    atomic_write(path, lambda tmp: np.save(tmp, Z))
     return Z

@@ -279,9 +279,6 @@ def _stem(path) -> Path:
     path = Path(path)
     return path.with_suffix('') if path.suffix in ('.npy', '.json') else path
 
-def _write_bytes(tmp, write):
-    with open(tmp, 'wb') as f: write(f)
-
 def _digest(labels) -> str: return hashlib.sha256(np.ascontiguousarray(labels, dtype='<i8').tobytes()).hexdigest()
 
 def save_aux_labels(
@@ -292,7 +289,7 @@ def save_aux_labels(
     if not isinstance(aux, AuxLabels): raise TypeError(f"aux must be an AuxLabels; got {type(aux).__name__}")
     stem = _stem(path)
     diag = dict(aux.diagnostics(), labels_sha256=_digest(aux.labels), labels_file=stem.name + '.npy')
-    npy = atomic_write(stem.with_name(stem.name + '.npy'), lambda tmp: _write_bytes(tmp, lambda f: np.save(f, aux.labels.astype(np.int64))))
+    npy = atomic_write(stem.with_name(stem.name + '.npy'), lambda tmp: np.save(tmp, aux.labels.astype(np.int64)))
     js = atomic_write(stem.with_name(stem.name + '.json'), lambda tmp: Path(tmp).write_text(json.dumps(diag, indent=1)))
     return npy, js
 

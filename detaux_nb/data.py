@@ -6,7 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c3e78981
 from __future__ import annotations
-import os, colorsys, tempfile, math
+import colorsys, functools, math
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from fastcore.basics import store_attr, listify, chunked
@@ -170,6 +170,7 @@ def _object(shape, scale, t, xx, yy):
         shade = (1 - ((xx - cx)/r - 0.5*np.sin(t))**2/2.2)*(n - 1)
     return mask, np.clip(np.rint(np.broadcast_to(shade, xx.shape)), 0, n - 1).astype(np.uint8)
 
+@functools.lru_cache  # every twin of a size shares its maps (callers copy them with astype)
 def _twin_region_maps(size):
     "Region ids (orientation, shape, scale, H, W): the room plus 5 + shading level where the object is"
     yy, xx = (np.mgrid[0:size, 0:size].astype(np.float32) + 0.5)/size
@@ -532,7 +533,8 @@ class PairSource:
         self.epoch += 1
     def batch(self, pos):
         a, b = self.pairs[0][pos], self.pairs[1][pos]
-        (x1, f1), (x2, f2) = self.ds.batch(a), self.ds.batch(b)
+        x, f = self.ds.batch(np.concatenate([a, b]))   # one read for both images of every pair
+        (x1, x2), (f1, f2) = np.split(x, 2), np.split(f, 2)
         j = self.sampler.principal
         return torch.from_numpy(x1), torch.from_numpy(x2), torch.from_numpy(f1[:, j]), torch.from_numpy(f2[:, j])
 

@@ -31,6 +31,7 @@ from fastai.callback.fp16 import MixedPrecision  # `learn.to_fp16`
 from fastai.optimizer import Adam
 from fastai.torch_core import find_bs
 from fastprogress.fastprogress import progress_bar
+from .core import artifact_dir, atomic_write, subsample
 
 # %% ../nbs/01_disentangler.ipynb #458d1bea
 def _conv_channels(n_down, width):
@@ -689,14 +690,13 @@ def heldout_twin_idx(ds, # the twin
     from detaux_nb.data import shapes3d_split
     _, test_idx = shapes3d_split(ds)
     if n > len(test_idx): raise ValueError(f"n={n} exceeds the {len(test_idx)} test images")
-    return np.sort(np.random.default_rng(seed).choice(test_idx, n, replace=False))
+    return subsample(test_idx, n, seed)
 
 def _preset_key(cfg):
     import hashlib, json
     return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 def _twin_paths(cfg):
-    from detaux_nb.data import artifact_dir
     stem = artifact_dir('disentangler') / f"twin_{_preset_key(cfg)}"
     return dict(model=stem.with_suffix('.pth'), **{k: Path(f"{stem}_{k}.csv") for k in ('steps', 'epochs', 'probe')})
 
@@ -706,7 +706,6 @@ def twin_model(preset:dict=TWIN_QUICK, # training settings
                **overrides        # preset keys to change
               )->Disentangler:
     "The twin disentangler for `preset`: loaded from `artifact_dir()` if cached, else trained and cached with its logs"
-    from detaux_nb.data import atomic_write
     cfg = _preset(preset, **overrides)
     paths = _twin_paths(cfg)
     dev = torch.device(device) if device else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -746,18 +745,16 @@ def twin_codes(preset:dict=TWIN_QUICK, # training settings of the disentangler
                **overrides        # preset keys to change
               )->dict:
     "Codes of a fixed held-out set of twin images: dict with 'Z' (n,K,D) float32, 'factors' (n,6) int64, 'names', 'idx'"
-    from detaux_nb.data import Shapes3DTwin, artifact_dir, atomic_write
+    from detaux_nb.data import Shapes3DTwin
     cfg = _preset(preset, **overrides)
     path = artifact_dir('disentangler') / f"twin_codes_{_preset_key(cfg)}_{n}_{seed}.npz"
-    ds = Shapes3DTwin(size=cfg['size'])
     if path.exists() and not force:
         with np.load(path, allow_pickle=False) as f:
             return dict(Z=f['Z'], factors=f['factors'], names=list(f['names']), idx=f['idx'])
+    ds = Shapes3DTwin(size=cfg['size'])
     idx = heldout_twin_idx(ds, n, seed)
     model = twin_model(cfg, force=force, device=device)
     sub = ds.subset(idx)
     res = dict(Z=encode(model, sub), factors=np.asarray(sub.factors, np.int64), names=list(ds.names), idx=idx)
-    def write(tmp):
-        with open(tmp, 'wb') as f: np.savez(f, Z=res['Z'], factors=res['factors'], names=np.array(res['names']), idx=idx)
-    atomic_write(path, write)
+    atomic_write(path, lambda tmp: np.savez(tmp, Z=res['Z'], factors=res['factors'], names=np.array(res['names']), idx=idx))
     return res

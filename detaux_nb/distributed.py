@@ -22,7 +22,8 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
-from .data import Shapes3DTwin, artifact_dir, atomic_write, load_shapes3d, pair_dls, shapes3d_split, task_dls
+from .core import artifact_dir, atomic_write, subsample
+from .data import Shapes3DTwin, load_shapes3d, pair_dls, shapes3d_split, task_dls
 from .disentangler import TWIN_PAPER, TWIN_QUICK, TermsLog, disentangler_learner
 from .mtl import BestModel, PCGrad, mtl_learner
 
@@ -152,8 +153,8 @@ def _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev):
     if steps is not None:  # smallest pool whose training part (after the 10% validation carve) holds steps*bs*W images
         n = steps * bs * W
         while n - max(1, int(round(n * 0.1))) < steps * bs * W: n += 1
-    pick = np.sort(np.random.default_rng(seed).choice(train_idx, min(n, len(train_idx)), replace=False)) if n else train_idx
-    test = np.sort(np.random.default_rng(seed + 1).choice(test_idx, min(len(test_idx), 2 * bs * W), replace=False))
+    pick = subsample(train_idx, n or None, seed)
+    test = subsample(test_idx, 2 * bs * W, seed + 1)
     return task_dls(ds, {'principal': ds.factors[:, ds.factor_index('scale')], 'aux': y_aux.astype(np.int64)},
                     train_idx=pick, test_idx=test, valid_pct=0.1, bs=bs, size=cfg['size'], seed=seed, device=dev)
 

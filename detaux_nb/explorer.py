@@ -16,14 +16,12 @@ import matplotlib.pyplot as plt
 import ipywidgets as W
 from PIL import Image
 from .data import FactorDataset, to_tensor_images
-from .disentangler import Disentangler
+from .disentangler import Disentangler, _model_of
 
 # %% ../nbs/07_explorer.ipynb #3a5a8c5f
 def _model(model):
     "The `Disentangler` in `model` (or in a `Learner`), in eval mode"
-    m = getattr(model, 'model', model)
-    if not isinstance(m, Disentangler): raise TypeError(f"expected a Disentangler or its Learner, got {type(model).__name__}")
-    return m.eval()
+    return _model_of(model).eval()
 
 def _uint8_images(data, idxs):
     "uint8 (B,H,W,C) images at positions `idxs` of a `FactorDataset` or a uint8 (N,H,W,C) array"

@@ -12,7 +12,7 @@ __all__ = ['BACKBONES', 'WEIGHTINGS', 'small_cnn', 'vgg16_trunk', 'resnet18_trun
            'Comparison', 'compare_stl_mtl']
 
 # %% ../nbs/04_mtl.ipynb #770d7aa3
-import os, time, tempfile
+import os, time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,7 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from sklearn.metrics import accuracy_score, f1_score
 
-from .core import subsample
+from .core import atomic_write, subsample
 
 # %% ../nbs/04_mtl.ipynb #e797ecd8
 def small_cnn(
@@ -692,7 +692,6 @@ def compare_stl_mtl(
                          aux_accuracy=res.get(f'accuracy_{aux_task}', np.nan), best_epoch=learn.best_model.best_epoch,
                          n_train=len(tr), seconds=round(time.time() - t0, 1), settings=key))
         if cache is not None:
-            from detaux_nb.data import atomic_write
             atomic_write(cache, lambda p: pd.DataFrame(rows).to_csv(p, index=False))
     runs = pd.DataFrame(rows)
     runs = runs[runs.seed.isin(seeds)].assign(order=lambda d: d.arm.map(arms.index)).sort_values(['order', 'seed']).drop(columns='order').reset_index(drop=True)

@@ -6,7 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/pipeline.html.md"""
 
 # %% ../nbs/06_pipeline.ipynb #7f4ee366
 from __future__ import annotations
-import json, hashlib, os, time, shutil, dataclasses, logging, tempfile, inspect, warnings
+import json, hashlib, time, dataclasses, logging, tempfile, inspect, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -267,7 +267,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int):
     rep = label_report(aux, fit_f[:, ds.factor_index(c.principal)], factors=fit_f, names=ds.names, Zk=Zk,
                        principal_name=c.principal, plot=True, seed=c.seed)
     save_aux_labels(aux, d/'aux')
-    atomic_write(d/'test_labels.npy', lambda tmp: np.save(open(tmp, 'wb'), test))
+    atomic_write(d/'test_labels.npy', lambda tmp: np.save(tmp, test))
     atomic_write(d/'summary.json', lambda tmp: Path(tmp).write_text(json.dumps(rep.summary, indent=2, default=_plain)))
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
