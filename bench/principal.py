@@ -8,7 +8,7 @@ changing only a hue moves subspace 0 against changing only the principal factor 
 
 per run and last `label_z0=<mean> factor_z0=<mean> others_max=<max> train_s_max=<s>` (means over the seeds of each
 mode; `factor` = forced factor pairs, one factor changes per pair). `train_s` is the wall-clock time of
-`learn.fit`, probes excluded. Runs are sequential and use every thread torch is given:
+`learn.fit` (with the data loaders' set-up), probes excluded. Runs are sequential and use every thread torch is given:
 
     OMP_NUM_THREADS=2 python bench/principal.py --seeds 0,1,2 --modes label,factor
     OMP_NUM_THREADS=2 python bench/principal.py --seeds 0 --modes label --principal shape
@@ -17,21 +17,20 @@ import time
 import numpy as np
 from fastcore.script import call_parse
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
-from detaux_nb.disentangler import TWIN_QUICK, TWIN_PRESETS, principal_summary, train_disentangler
+from detaux_nb.disentangler import TWIN_QUICK, TWIN_QUICK_FORCED, principal_summary, train_disentangler
 
-MODES = dict(label='label', factor='forced')   # bench name -> pair mode of `PairSampler`
+PRESETS = dict(label=TWIN_QUICK, factor=TWIN_QUICK_FORCED)   # bench name of the pair mode -> its preset
 
 @call_parse
 def main(seeds:str='0,1,2',          # comma-separated training seeds
          modes:str='label,factor',   # comma-separated pair modes: label, factor (forced factor pairs)
-         principal:str='scale',      # the twin factor subspace 0 must hold
-         preset:str='quick'):        # a key of `TWIN_PRESETS`
+         principal:str='scale'):     # the twin factor subspace 0 must hold
     ds = Shapes3DTwin(32)
     train_idx, test_idx = shapes3d_split(ds)
     res = {m: [] for m in modes.split(',')}
     for mode in res:
         for seed in map(int, seeds.split(',')):
-            cfg = dict(TWIN_PRESETS[preset][MODES[mode]], seed=seed)
+            cfg = dict(PRESETS[mode], seed=seed)
             t0 = time.time()
             learn = train_disentangler(ds, principal, train_idx, cfg, valid_idx=test_idx, progress=False)
             secs = time.time() - t0
