@@ -556,11 +556,12 @@ def detaux_report(out:str): # a run folder
     print(report_summary(out))
 
 def detaux_label(run:str, # a run folder whose auxiliary labels are done
-                 data:str, # images to label: folder:PATH (any depth, class folders optional), shapes3d:PATH, dsprites:PATH
+                 data:str=None, # images to label: folder:PATH (any depth, class folders optional), shapes3d:PATH, dsprites:PATH
                  out:str='labels.csv', # CSV file written (columns key, aux)
                  strict:bool=False, # stop at the first unreadable image file (default: skip it, with one warning)
                  device:str=None): # cpu, cuda, ...
     "Give new images the auxiliary labels of a finished run (its disentangler and its assignment rule)"
+    if data is None: raise ValueError("--data is required: the images to label, e.g. --data folder:PATH")
     df = label_images(run, data, out, strict=strict, device=device)
     print(f"wrote {short_path(out)}: {len(df)} images, auxiliary classes {np.bincount(df.aux).tolist() if len(df) else []}")
 
