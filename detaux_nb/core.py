@@ -66,8 +66,12 @@ def _quiet_console_init(self, gen, total=None, display=True, leave=True, parent=
 
 def _short_warning(message, category, filename, lineno, line=None): return f"warning: {message}\n"
 
+def _hidden_nb_init(self, gen, total=None, display=True, leave=True, parent=None, master=None, comment=''):
+    from fastprogress.fastprogress import NBProgressBar
+    NBProgressBar._detaux_init(self, gen, total, display and parent is not None, leave, parent, master, comment)
+
 def setup_output(bars:bool|None=None, # show progress bars; None: only in a terminal or a notebook
-                 notebook:bool=False): # also show warnings as one line without file paths (for stored notebook outputs)
+                 notebook:bool=False): # for stored notebook outputs: warnings as one line without file paths, no stand-alone bars
     "Progress and warnings fit for where the output goes: bars in a terminal, one line per epoch in a log"
     import fastprogress.fastprogress as fp
     for f in _IGNORED: warnings.filterwarnings('ignore', **f)
@@ -76,7 +80,11 @@ def setup_output(bars:bool|None=None, # show progress bars; None: only in a term
     cls = fp.ConsoleProgressBar
     if not hasattr(cls, '_detaux_init'): cls._detaux_init = cls.__init__
     cls.__init__ = cls._detaux_init if bars else _quiet_console_init
-    if notebook: warnings.formatwarning = _short_warning
+    if notebook:   # once set, for the rest of the session: later calls (by `run_detaux`) keep it
+        nb = fp.NBProgressBar
+        if not hasattr(nb, '_detaux_init'): nb._detaux_init = nb.__init__
+        nb.__init__ = _hidden_nb_init   # a fit's epoch table stays; loops' bars are not shown
+        warnings.formatwarning = _short_warning
     return bars
 
 def short_path(p # a path
