@@ -649,7 +649,7 @@ def pair_dls(ds:FactorDataset, # the images and their factors
              train_idx=None, # positions pairs are drawn from in training (default: all)
              valid_idx=None, # positions for validation pairs (default: 10% carved from train_idx)
              valid_pct=0.1, # fraction carved when valid_idx is None
-             noise=0., # salt-and-pepper fraction on training images (METHOD.md uses 0.08)
+             noise=0., # salt-and-pepper fraction on training images (the reference uses 0.08)
              size=None, # resize images to size x size on the fly
              seed=0, # seed for the split and the pairs
              device=None, # default: CUDA when available
