@@ -71,7 +71,8 @@ def _hidden_nb_init(self, gen, total=None, display=True, leave=True, parent=None
     NBProgressBar._detaux_init(self, gen, total, display and parent is not None, leave, parent, master, comment)
 
 def setup_output(bars:bool|None=None, # show progress bars; None: only in a terminal or a notebook
-                 notebook:bool=False): # for stored notebook outputs: warnings as one line without file paths, no stand-alone bars
+                 notebook:bool=False, # for stored notebook outputs: short warnings, no stand-alone bars
+                 short_warnings:bool|None=None): # warnings as one line, `warning: <message>`, without file paths (default: `notebook`)
     "Progress and warnings fit for where the output goes: bars in a terminal, one line per epoch in a log"
     import fastprogress.fastprogress as fp
     for f in _IGNORED: warnings.filterwarnings('ignore', **f)
@@ -84,7 +85,7 @@ def setup_output(bars:bool|None=None, # show progress bars; None: only in a term
         nb = fp.NBProgressBar
         if not hasattr(nb, '_detaux_init'): nb._detaux_init = nb.__init__
         nb.__init__ = _hidden_nb_init   # a fit's epoch table stays; loops' bars are not shown
-        warnings.formatwarning = _short_warning
+    if notebook if short_warnings is None else short_warnings: warnings.formatwarning = _short_warning
     return bars
 
 def short_path(p # a path

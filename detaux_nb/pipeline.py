@@ -568,7 +568,7 @@ def detaux_label(run:str, # a run folder whose auxiliary labels are done
 def main(argv=None): # arguments (default: sys.argv[1:])
     "Entry point of the `detaux` console script: `detaux run ...`, `detaux report RUN` or `detaux label RUN --data ...`"
     import sys
-    setup_output()   # in a terminal, progress bars; redirected or piped, one line per epoch and per stage
+    setup_output(short_warnings=True)   # in a terminal, progress bars; redirected or piped, one line per epoch and per stage
 
     argv = sys.argv[1:] if argv is None else list(argv)
     cmds = dict(run=detaux_run, report=detaux_report, label=detaux_label)
