@@ -2,7 +2,7 @@
 
 (a) reconstruction only, (b) the full Detaux loss as `detaux_nb.disentangler` implements it (batched projectors,
 vectorised terms), (c) the same loss written the straightforward way - Python loops over subspaces and pairs as
-METHOD.md 1.1 describes it, `K` separate projector modules - on the plain model (float32, default memory format).
+the reference implementation writes it, `K` separate projector modules - on the plain model (float32, default memory format).
 Same model weights, batch and loss seed for every variant; prints the median step time of each (after warm-up,
 rounds interleaved so that load on the shared machine hits every variant alike), the ratios b/a and c/b, and checks
 that (b) and (c) give the same loss value.
@@ -39,7 +39,7 @@ class PlainModel(nn.Module):
         return self.decoder(s)
 
 def loop_loss(model, x1, x2, y1, y2, gen, lam=dict(dist=0.1, sp=0.1, cons=100., reg=1e-4), betas=(1., 1., 1.)):
-    "METHOD.md 1.1 written out with loops over subspaces and pairs (forced oracle, reference distribution term)"
+    "The reference loss written out with loops over subspaces and pairs (forced oracle, reference distribution term)"
     x = torch.cat([x1, x2]); B = x1.shape[0]
     zs = model.embed(x); K = len(zs)
     rec = F.mse_loss(model.decode(zs), x)

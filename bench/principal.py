@@ -12,8 +12,9 @@ mode; `factor` = forced factor pairs, one factor changes per pair). `train_s` is
 
     OMP_NUM_THREADS=2 python bench/principal.py --seeds 0,1,2 --modes label,factor
     OMP_NUM_THREADS=2 python bench/principal.py --seeds 0 --modes label --principal shape
+    OMP_NUM_THREADS=1 python bench/principal.py --seeds 0 --modes label --overrides '{"loss_kw": {"principal": "hinge"}}'
 """
-import time
+import json, time
 import numpy as np
 from fastcore.script import call_parse
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
@@ -24,13 +25,17 @@ PRESETS = dict(label=TWIN_QUICK, factor=TWIN_QUICK_FORCED)   # bench name of the
 @call_parse
 def main(seeds:str='0,1,2',          # comma-separated training seeds
          modes:str='label,factor',   # comma-separated pair modes: label, factor (forced factor pairs)
-         principal:str='scale'):     # the twin factor subspace 0 must hold
+         principal:str='scale',      # the twin factor subspace 0 must hold
+         overrides:str='{}'):        # JSON dict of preset keys to change; 'loss_kw' / 'schedule_kw' entries are merged
+    over = json.loads(overrides)
     ds = Shapes3DTwin(32)
     train_idx, test_idx = shapes3d_split(ds)
     res = {m: [] for m in modes.split(',')}
     for mode in res:
         for seed in map(int, seeds.split(',')):
-            cfg = dict(PRESETS[mode], seed=seed)
+            base = PRESETS[mode]
+            cfg = dict(base, **{k: v for k, v in over.items() if k not in ('loss_kw', 'schedule_kw')}, seed=seed)
+            for k in ('loss_kw', 'schedule_kw'): cfg[k] = dict(base[k], **over.get(k, {}))
             t0 = time.time()
             learn = train_disentangler(ds, principal, train_idx, cfg, valid_idx=test_idx, progress=False)
             secs = time.time() - t0

@@ -1,4 +1,8 @@
-"""Issue 3 trials: train the twin disentangler with `TWIN_QUICK` plus overrides and probe every subspace.
+"""Issue 3 trials: train the twin disentangler with the earlier quick preset plus overrides and probe every subspace.
+
+`BASE` is the quick preset before the principal terms (reference distance term only, forced factor pairs, 12 epochs
+of 32 pairs); 01's first findings table was measured from it. For trials of the principal terms use
+`bench/principal.py --overrides`.
 
 Each trial trains on the twin's training split (principal factor scale, p = 0.5), probes the scale factor of every
 subspace on 2,000 held-out images after each epoch, then probes every (subspace, factor) on 10,000 held-out
@@ -24,8 +28,12 @@ import numpy as np, torch, torch.nn as nn
 from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from detaux_nb.data import Shapes3DTwin, shapes3d_split, to_tensor_images
-from detaux_nb.disentangler import (TWIN_QUICK, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
+from detaux_nb.disentangler import (TWIN_PAPER, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
                                     probe_subspaces, train_twin)
+
+BASE = dict(TWIN_PAPER, size=32, arch='conv32', mode='forced', n_train=20_000, n_epoch=12, lr=2e-3, noise=0.,
+            loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4, n_mix=16),
+            schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))   # the quick preset of sessions 1-2
 
 def supervised(steps, size=32, seed=0):
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -51,9 +59,9 @@ class HingeAnneal(Callback):
 
 def trial(name, over, out, one_cycle=None, hinge_anneal=None):
     over = dict(over)
-    loss_kw = dict(TWIN_QUICK['loss_kw'], **over.pop('loss_kw', {}))
-    schedule_kw = dict(TWIN_QUICK['schedule_kw'], **over.pop('schedule_kw', {}))
-    cfg = _preset(TWIN_QUICK, loss_kw=loss_kw, schedule_kw=schedule_kw, **over)
+    loss_kw = dict(BASE['loss_kw'], **over.pop('loss_kw', {}))
+    schedule_kw = dict(BASE['schedule_kw'], **over.pop('schedule_kw', {}))
+    cfg = _preset(BASE, loss_kw=loss_kw, schedule_kw=schedule_kw, **over)
     ds = Shapes3DTwin(size=cfg['size'])
     probe = ProbeCallback(ds.subset(heldout_twin_idx(ds, 2000, seed=1)), 'scale')
     cbs = [probe]

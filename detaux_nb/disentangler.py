@@ -447,7 +447,7 @@ def detaux_betas(t:float,          # fraction of training done, 0..1 (e / E)
                  rate:float=25.,   # growth rate of the exponential ramps (per unit of t)
                  cons_min:float=1e-2 # consistency is skipped while beta2 <= cons_min
                 )->dict:
-    "The weights of METHOD.md 1.2 at progress `t`: beta1..3, `rec_only` and `cons_on` flags"
+    "The reference's loss weights at progress `t`: beta1..3, `rec_only` and `cons_on` flags"
     b1, b2 = min(math.exp(rate * (t - t1)), 1.), min(math.exp(rate * (t - t2)), 1.)
     return dict(beta1=b1, beta2=b2, beta3=1 - b1, rec_only=t <= rec_only, cons_on=b2 > cons_min)
 
@@ -629,7 +629,7 @@ class ProbeCallback(Callback):
     def df(self): return pd.DataFrame(self.rows)
 
 # %% ../nbs/01_disentangler.ipynb #188149cd
-def _show_rows(rows, row_labels, col_labels=None, scale=1.1):
+def _show_rows(rows, row_labels, col_labels=None, scale=0.8):
     "Grid figure of images `rows` (R, S, C, H, W) in [0, 1]"
     R, S = rows.shape[:2]
     fig, axs = plt.subplots(R, S, figsize=(S * scale, R * scale), squeeze=False)
@@ -637,7 +637,7 @@ def _show_rows(rows, row_labels, col_labels=None, scale=1.1):
         for s in range(S):
             ax = axs[r, s]
             im = rows[r, s].permute(1, 2, 0).clamp(0, 1).numpy()
-            ax.imshow(im[..., 0] if im.shape[-1] == 1 else im, cmap='gray' if im.shape[-1] == 1 else None)
+            ax.imshow(im[..., 0] if im.shape[-1] == 1 else im, cmap='gray' if im.shape[-1] == 1 else None, interpolation='nearest')
             ax.set_xticks([]); ax.set_yticks([])
             if s == 0: ax.set_ylabel(row_labels[r], rotation=0, ha='right', va='center', fontsize=8)
             if r == 0 and col_labels is not None: ax.set_title(col_labels[s], fontsize=8)
@@ -775,10 +775,10 @@ TWIN_PAPER = dict(size=64, arch='conv64', K=10, d=10, width=32, mode='label', p=
 
 TWIN_QUICK = dict(TWIN_PAPER, size=32, arch='conv32', mode='label', n_train=20_000, n_epoch=4, bs=64, lr=2e-3, noise=0.,
                   loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4, n_mix=16,
-                               principal='supcon', tau=0.05, isolation='linear', lambda_iso=2.),
+                               principal='supcon', tau=0.05, isolation='linear', lambda_iso=4.),
                   schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))  # CPU budget (under 3 minutes), principal-label pairs
 
-TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=3.))  # forced factor pairs
+TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', n_epoch=6, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=3., lambda_iso=2.))  # forced factor pairs
 
 def _preset(preset, **overrides):
     cfg = dict(preset, **overrides)
