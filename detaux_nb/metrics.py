@@ -176,7 +176,7 @@ def subspace_scores(Z, # codes, shape (N, K, d); subspace 0 is the principal one
                     n_neighbors:int=3, # k of the k-NN mutual information estimator
                     seed:int=0, # random seed (subsample, folds, KMeans)
                    ) -> pd.DataFrame: # one row per subspace (index 'subspace'), one column per score
-    "Score every subspace of `Z` against the principal labels `y` (METHOD.md §3): a tidy DataFrame, one row per subspace."
+    "Score every subspace of `Z` against the principal labels `y`: a tidy DataFrame, one row per subspace."
     Z = check_codes(Z); N, K, d = Z.shape
     which = tuple(which)
     unknown = set(which) - set(SCORE_COLUMNS)
