@@ -7,9 +7,9 @@ Docs: https://detaux-nb.github.io/detaux-nb/mtl.html.md"""
 # %% auto #0
 __all__ = ['BACKBONES', 'WEIGHTINGS', 'small_cnn', 'vgg16_trunk', 'resnet18_trunk', 'task_head', 'MultiTaskNet', 'MultiTaskLoss',
            'TaskLoss', 'TaskAccuracy', 'TaskF1', 'task_metrics', 'TaskLossLogger', 'LossWeighting', 'EqualWeighting',
-           'FixedWeighting', 'UncertaintyWeighting', 'dwa_weights', 'DWA', 'GradNorm', 'pcgrad', 'PCGrad', 'BestModel',
-           'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate', 'random_labels', 'paired_difference',
-           'Comparison', 'compare_stl_mtl']
+           'FixedWeighting', 'UncertaintyWeighting', 'dwa_weights', 'DWA', 'GradNorm', 'pcgrad', 'PCGrad', 'gradsim',
+           'GradSim', 'BestModel', 'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate', 'random_labels',
+           'paired_difference', 'Comparison', 'compare_stl_mtl']
 
 # %% ../nbs/04_mtl.ipynb #770d7aa3
 import os, time
@@ -346,7 +346,8 @@ class GradNorm(LossWeighting):
     ): self.alpha, self.lr = alpha, lr
     def before_fit(self):
         if _predicting(self): return
-        if any(isinstance(cb, PCGrad) for cb in self.learn.cbs): raise ValueError("GradNorm and PCGrad both take over the backward pass; use one")
+        other = [type(cb).__name__ for cb in self.learn.cbs if isinstance(cb, (PCGrad, GradSim))]
+        if other: raise ValueError(f"GradNorm and {other[0]} both take over the backward pass; use one")
         self.w, self.L0, self.grad_norms = None, None, []
         self._set_weights(torch.ones(self.n_tasks))
     def before_backward(self):
@@ -385,6 +386,24 @@ def pcgrad(
             if dot < 0: out[i] -= dot / (g[j] @ g[j]) * g[j]
     return out
 
+def _task_grads(learn):
+    "Each task's weighted gradient of the shared parameters, stacked (n_tasks, n_params); each head gets its own task's gradient"
+    model, lf = learn.model, learn.loss_func
+    shared = model.shared_parameters()
+    ids = {id(p) for p in shared}
+    rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
+    flat, K = [], len(lf.losses)
+    for i, (w, l) in enumerate(zip(lf.weights.tolist(), lf.losses)):
+        gs = torch.autograd.grad(w * l, shared + rest, retain_graph=i < K - 1, allow_unused=True)
+        flat.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten() for g, p in zip(gs, shared)]))
+        for g, p in zip(gs[len(shared):], rest):
+            if g is not None: p.grad = g if p.grad is None else p.grad + g
+    return shared, torch.stack(flat)
+
+def _add_shared_grad(shared, merged):
+    for p, g in zip(shared, merged.split([p.numel() for p in shared])):
+        p.grad = g.view_as(p) if p.grad is None else p.grad + g.view_as(p)
+
 class PCGrad(Callback):
     "Gradient surgery on the shared parameters: each task's weighted gradient is projected with `pcgrad`, the results summed"
     order = 6
@@ -395,21 +414,36 @@ class PCGrad(Callback):
         if bad: raise ValueError(f"PCGrad projects linearly weighted task gradients and cannot be combined with {bad}; use equal, fixed or DWA weights")
         self.rng, self.n_conflicts = np.random.default_rng(self.seed), []
     def before_backward(self):
-        model, lf = self.learn.model, self.learn.loss_func
-        shared = model.shared_parameters()
-        ids = {id(p) for p in shared}
-        rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
-        flat, K = [], len(lf.losses)
-        for i, (w, l) in enumerate(zip(lf.weights.tolist(), lf.losses)):
-            gs = torch.autograd.grad(w * l, shared + rest, retain_graph=i < K - 1, allow_unused=True)
-            flat.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten() for g, p in zip(gs, shared)]))
-            for g, p in zip(gs[len(shared):], rest):  # each head gets its own task's gradient
-                if g is not None: p.grad = g if p.grad is None else p.grad + g
-        G = torch.stack(flat)
-        merged = pcgrad(G, self.rng).sum(0)
+        shared, G = _task_grads(self.learn)
         self.n_conflicts.append(int(((G @ G.T) < 0).sum().item() // 2))
-        for p, g in zip(shared, merged.split([p.numel() for p in shared])):
-            p.grad = g.view_as(p) if p.grad is None else p.grad + g.view_as(p)
+        _add_shared_grad(shared, pcgrad(G, self.rng).sum(0))
+        raise CancelBackwardException
+
+
+# %% ../nbs/04_mtl.ipynb #f23c7ac7
+def gradsim(
+    grads:torch.Tensor, # (n_tasks, n_params) per-task gradients of the shared parameters, principal task first
+)->tuple:
+    "Du et al. 2018: every auxiliary gradient scaled by max(0, cos(g_principal, g_aux)); returns (merged gradient, scales (n_tasks,))"
+    g = torch.as_tensor(grads)
+    if g.ndim != 2 or len(g) < 2: raise ValueError(f"grads has shape {tuple(g.shape)}; expected (n_tasks >= 2, n_params), principal task first")
+    cos = F.cosine_similarity(g[:1], g[1:], dim=1)   # 0 where a gradient is all zeros
+    scales = torch.cat([g.new_ones(1), cos.clamp(min=0)])
+    return (scales[:, None] * g).sum(0), scales
+
+class GradSim(Callback):
+    "Auxiliary learning by gradient similarity: on the shared parameters each auxiliary gradient is scaled by max(0, cos) with the principal one"
+    order = 6
+    def before_fit(self):
+        if _predicting(self): return
+        bad = [type(cb).__name__ for cb in self.learn.cbs if isinstance(cb, (GradNorm, UncertaintyWeighting, PCGrad))]
+        if bad: raise ValueError(f"GradSim scales linearly weighted task gradients and cannot be combined with {bad}; use equal, fixed or DWA weights")
+        self.scales = []  # per step, the scale of each auxiliary task
+    def before_backward(self):
+        shared, G = _task_grads(self.learn)
+        merged, s = gradsim(G)
+        self.scales.append(s[1:].detach().cpu())
+        _add_shared_grad(shared, merged)
         raise CancelBackwardException
 
 # %% ../nbs/04_mtl.ipynb #d5146797
@@ -439,13 +473,13 @@ class BestModel(TrackerCallback):
 
 # %% ../nbs/04_mtl.ipynb #aa567df1
 WEIGHTINGS = {'equal': EqualWeighting, 'fixed': FixedWeighting, 'uncertainty': UncertaintyWeighting,
-              'dwa': DWA, 'gradnorm': GradNorm, 'pcgrad': PCGrad}
+              'dwa': DWA, 'gradnorm': GradNorm, 'pcgrad': PCGrad, 'gradsim': GradSim}
 
 def weighting_callbacks(
     weighting='equal', # a name in WEIGHTINGS, a callback, or a list of them (e.g. ['dwa', 'pcgrad'])
     aux_weight:float|None=None, # auxiliary weight for 'fixed'
 )->list:
-    "The callbacks for a weighting; PCGrad alone comes with equal weights"
+    "The callbacks for a weighting; PCGrad or GradSim alone comes with equal weights"
     items = weighting if isinstance(weighting, (list, tuple)) else [weighting]
     cbs = []
     for w in items:
@@ -459,7 +493,7 @@ def weighting_callbacks(
     if aux_weight is not None and not any(isinstance(c, FixedWeighting) for c in cbs):
         raise ValueError(f"aux_weight={aux_weight} is only used with weighting='fixed'")
     n_lw = sum(isinstance(c, LossWeighting) for c in cbs)
-    if n_lw > 1: raise ValueError(f"{n_lw} loss weightings {[type(c).__name__ for c in cbs]}; expected at most one (plus PCGrad)")
+    if n_lw > 1: raise ValueError(f"{n_lw} loss weightings {[type(c).__name__ for c in cbs]}; expected at most one (plus PCGrad or GradSim)")
     if n_lw == 0: cbs.insert(0, EqualWeighting())
     return cbs
 
