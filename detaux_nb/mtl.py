@@ -718,7 +718,7 @@ def compare_stl_mtl(
     aux_weight:float|None=None, # with weighting='fixed'
     lr:float=1e-4, # AdamW learning rate
     wd:float=5e-3, # AdamW weight decay
-    gate_k:float|None=1.0, # gated arm per auxiliary task: keep MTL if its validation gain beats gate_k STL validation sds; None: no gate
+    gate_k:float|None=None, # add a gated arm per auxiliary task (`gate_mtl` with k=gate_k, e.g. 1.0); None: no gated arm
     cache:str|Path|None=None, # CSV of finished runs: reused when the settings match, so an interrupted comparison resumes
     device=None, # default: CUDA when available
 )->Comparison:
@@ -741,7 +741,8 @@ def compare_stl_mtl(
     done = pd.DataFrame()
     if cache is not None and Path(cache).exists():
         done = pd.read_csv(cache)
-        done = done[done.settings == key] if {'settings', 'val_accuracy'} <= set(done.columns) else pd.DataFrame()
+        need = {'settings'} | ({'val_accuracy'} if gate_k is not None else set())   # caches from before validation scores were kept serve ungated comparisons
+        done = done[done.settings == key] if need <= set(done.columns) else pd.DataFrame()
     arms = ['STL'] + [f'MTL:{k}' for k in auxs] + (['MTL:random'] if random_control else [])
     rows = [] if done.empty else done.to_dict('records')
     todo = [(s, a) for s in seeds for a in arms if done.empty or not ((done.arm == a) & (done.seed == s)).any()]
