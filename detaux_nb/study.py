@@ -20,7 +20,7 @@ from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, random_labels, p
 # %% auto #0
 __all__ = ['STUDY_RUN', 'STUDY_CENTRE', 'STUDY_AXES', 'SETTING_COLS', 'study_backbone', 'check_cell', 'one_axis_cells',
            'factorial_cells', 'run_settings', 'study_run', 'study_runs', 'run_study', 'read_cell', 'describe_cell',
-           'cell_table', 'plot_map']
+           'cell_table', 'plot_map', 'study_findings']
 
 # %% ../nbs/09_study.ipynb #8a7d28ce
 STUDY_RUN = dict(size=32, steps=750, bs=32, lr=1e-3, wd=5e-3, valid_pct=0.2, n_test=2000)  # every run's training settings
@@ -267,3 +267,35 @@ def plot_map(table:pd.DataFrame, # `cell_table` output (or a subset of its rows)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/09_study.ipynb #8e12511b
+def _fmt(r, arm): return f"{r['cell']} {r[f'{arm}_diff']:+.3f} [{r[f'{arm}_lo']:+.3f}, {r[f'{arm}_hi']:+.3f}]"
+
+def study_findings(runs, # the per-run table, or the path of its CSV
+                   k:float=1.0, # the gate's margin in STL validation standard deviations
+                   min_seeds:int=5, # fewest seeds for a reading
+                  )->str:
+    "The study's findings as Markdown bullets; every number is computed from the per-run table"
+    runs = pd.read_csv(runs) if isinstance(runs, (str, Path)) else runs
+    t = cell_table(runs, k=k, min_seeds=min_seeds)
+    if t.empty: raise ValueError("the table has no cell with an MTL run paired to STL on 2 or more seeds")
+    secs = f", {runs.seconds.sum() / 60:.0f} min of one CPU core" if 'seconds' in runs else ''
+    out = [f"- {len(runs)} runs{secs}; {len(t)} cells with "
+           f"{t.n_seeds.min()} to {t.n_seeds.max()} paired seeds (MTL - STL in principal test accuracy, 95 % paired bootstrap interval)."]
+    for reading in ('helps', 'hurts', 'no effect detected'):
+        sel = t[t.MTL_reading == reading]
+        out.append(f"- MTL **{reading}** in {len(sel)} of {len(t)} cells" + (': ' + '; '.join(_fmt(r, 'MTL') for _, r in sel.iterrows()) + '.' if len(sel) else '.'))
+    disc = t[t.aux.astype(str).str.startswith('discovered')]
+    out.append("- Discovered labels: " + ('; '.join(f"{_fmt(r, 'MTL')} ({r['MTL_reading']})" for _, r in disc.iterrows())
+                                          if len(disc) else "no cell of this table uses them."))
+    cap = t[(t[['n_train', 'weighting', 'split', 'principal', 'aux']] == pd.Series({c: STUDY_CENTRE[c] for c in ['n_train', 'weighting', 'split', 'principal', 'aux']})).all(1)]
+    if len(cap) > 1:
+        out.append("- Capacity (centre settings, trunk varied): " + '; '.join(f"{r['backbone']}: STL {r['stl']:.3f}, MTL - STL {r['MTL_diff']:+.3f} "
+                                                                              f"[{r['MTL_lo']:+.3f}, {r['MTL_hi']:+.3f}]" for _, r in cap.iterrows()) + '.')
+    below = t[t.gated_hi < 0]
+    n_pairs = int(t.n_seeds.sum())
+    out.append(f"- Gate (keep MTL only if its validation gain beats {k:g} sd of STL's validation accuracy): MTL kept in "
+               f"{int(t.n_mtl_kept.sum())} of {n_pairs} (cell, seed) pairs; gated - STL averaged over the {len(t)} cells "
+               f"{t.gated_diff.mean():+.4f} (cell means from {t.gated_diff.min():+.3f} to {t.gated_diff.max():+.3f}); cells whose gated interval "
+               f"lies entirely below 0: {', '.join(below.cell) if len(below) else 'none'}.")
+    return '\n'.join(out)
