@@ -1,4 +1,4 @@
-"""Small numpy-only helpers every stage shares: the artifact folder, atomic file writes and seeded subsampling.
+"""Small numpy-only helpers every stage shares: the artifact folder, atomic file writes, seeded subsampling and quiet output outside a terminal.
 
 Docs: https://detaux-nb.github.io/detaux-nb/core.html.md"""
 
@@ -6,12 +6,12 @@ Docs: https://detaux-nb.github.io/detaux-nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #44688c8e
 from __future__ import annotations
-import os, tempfile
+import os, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['artifact_dir', 'atomic_write', 'subsample']
+__all__ = ['artifact_dir', 'atomic_write', 'subsample', 'is_terminal', 'setup_output', 'short_path']
 
 # %% ../nbs/00_core.ipynb #356cde04
 def artifact_dir(sub:str=None # optional sub-folder, created on demand
@@ -49,3 +49,50 @@ def subsample(items,          # `n` (meaning `range(n)`) or a 1-d array of posit
     if size is None or size >= len(items): return items
     if size < 0: raise ValueError(f"size must be >= 0 or None, got {size}")
     return np.sort(np.random.default_rng(seed).choice(items, size, replace=False))
+
+# %% ../nbs/00_core.ipynb #5d2767c1
+_IGNORED = [dict(message='`torch.jit.script` is deprecated', category=FutureWarning)]  # raised inside fastai's import
+
+def is_terminal(stream=None # a file object (default `sys.stdout`)
+               ) -> bool:
+    "True when `stream` is an interactive terminal"
+    try: return bool((stream or sys.stdout).isatty())
+    except (AttributeError, ValueError): return False
+
+def _quiet_console_init(self, gen, total=None, display=True, leave=True, parent=None, master=None, txt_len=60):
+    from fastprogress.fastprogress import ProgressBar
+    self.cols, self.length, self.max_len, self.prefix = 100, 40, 0, ''   # what the console bar's own __init__ sets, minus its print
+    ProgressBar.__init__(self, gen, total, display, leave, parent, master)
+
+def _short_warning(message, category, filename, lineno, line=None): return f"warning: {message}\n"
+
+def _hidden_nb_init(self, gen, total=None, display=True, leave=True, parent=None, master=None, comment=''):
+    from fastprogress.fastprogress import NBProgressBar
+    NBProgressBar._detaux_init(self, gen, total, display and parent is not None, leave, parent, master, comment)
+
+def setup_output(bars:bool|None=None, # show progress bars; None: only in a terminal or a notebook
+                 notebook:bool=False, # for stored notebook outputs: short warnings, no stand-alone bars
+                 short_warnings:bool|None=None): # warnings as one line, `warning: <message>`, without file paths (default: `notebook`)
+    "Progress and warnings fit for where the output goes: bars in a terminal, one line per epoch in a log"
+    import fastprogress.fastprogress as fp
+    for f in _IGNORED: warnings.filterwarnings('ignore', **f)
+    if bars is None: bars = is_terminal() or fp.IN_NOTEBOOK
+    fp.NO_BAR = not bars
+    cls = fp.ConsoleProgressBar
+    if not hasattr(cls, '_detaux_init'): cls._detaux_init = cls.__init__
+    cls.__init__ = cls._detaux_init if bars else _quiet_console_init
+    if notebook:   # once set, for the rest of the session: later calls (by `run_detaux`) keep it
+        nb = fp.NBProgressBar
+        if not hasattr(nb, '_detaux_init'): nb._detaux_init = nb.__init__
+        nb.__init__ = _hidden_nb_init   # a fit's epoch table stays; loops' bars are not shown
+    if notebook if short_warnings is None else short_warnings: warnings.formatwarning = _short_warning
+    return bars
+
+def short_path(p # a path
+              ) -> str:
+    "`p` relative to the working folder when inside it, else with the home folder written `~`"
+    p = Path(p).expanduser().absolute()
+    for base, prefix in ((Path.cwd(), ''), (Path.home(), '~/')):
+        try: return prefix + str(p.relative_to(base)) if p != base else (prefix.rstrip('/') or '.')
+        except ValueError: pass
+    return str(p)

@@ -6,7 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c3e78981
 from __future__ import annotations
-import colorsys, functools, math
+import colorsys, functools, math, warnings
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from fastcore.basics import store_attr, listify, chunked
@@ -17,9 +17,10 @@ from .core import *
 
 # %% auto #0
 __all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'DSPRITES_NAMES', 'IMAGE_EXTS', 'FactorDataset', 'TwinImages', 'Shapes3DTwin',
-           'show_factor_sweep', 'H5Array', 'load_shapes3d', 'ScaledImages', 'load_dsprites', 'ImageLabelDataset',
-           'from_arrays', 'from_folder', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper',
-           'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
+           'show_factor_sweep', 'ResizedImages', 'resized', 'H5Array', 'load_shapes3d', 'ScaledImages', 'load_dsprites',
+           'ImageLabelDataset', 'from_arrays', 'read_image', 'image_files', 'read_images', 'read_image_folder',
+           'from_folder', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper', 'BatchDL',
+           'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
            'subsample']
 
 # %% ../nbs/00_data.ipynb #90a740f3
@@ -105,6 +106,11 @@ class FactorDataset:
         res.__dict__.update({k: v for k, v in self.__dict__.items() if k != '_is_grid'})
         res.factors, res.rows = self.factors[idxs], self.rows[idxs]
         return res
+
+    def image_keys(self) -> list:
+        "A key per image: its file path relative to the folder for folder data (`keys`), else its index in the source"
+        keys = getattr(self, 'keys', None)
+        return [keys[r] for r in self.rows] if keys is not None else [str(r) for r in self.rows]
 
     def index_of(self, factors): # (..., F) factor indices
         "Position of the image with the given factor values, for datasets that are a full factor grid in storage order"
@@ -256,6 +262,39 @@ def show_factor_sweep(ds:FactorDataset, # a full-grid factor dataset
     fig.tight_layout()
     return fig
 
+# %% ../nbs/00_data.ipynb #526cbbd8
+def _resize_uint8(images, size, bs=256):
+    "Resize uint8 NHWC images to size x size (antialiased bilinear), in batches"
+    out = np.empty((len(images), size, size, images.shape[-1]), np.uint8)
+    for i in range(0, len(images), bs):
+        x = torch.from_numpy(np.ascontiguousarray(images[i:i+bs])).permute(0, 3, 1, 2).float()
+        x = F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False)
+        out[i:i+bs] = x.round().clamp(0, 255).byte().permute(0, 2, 3, 1).numpy()
+    return out
+
+class ResizedImages:
+    "Lazy view of a uint8 (N,H,W,C) array-like whose reads are resized to size x size"
+    dtype = np.dtype(np.uint8)
+    def __init__(self, src, size):
+        self.src, self.size = src, int(size)
+        self.shape = (len(src), self.size, self.size, src.shape[-1])
+        self.any_order = isinstance(src, np.ndarray) or getattr(src, 'any_order', False)
+    def __len__(self): return self.shape[0]
+    def __getitem__(self, idx):
+        x = np.asarray(self.src[idx])
+        return _resize_uint8(x[None], self.size)[0] if x.ndim == 3 else _resize_uint8(x, self.size)
+
+def resized(ds:FactorDataset, # any factor dataset
+            size:int|None # image side wanted; None or the current side: `ds` itself
+           ) -> FactorDataset:
+    "`ds` with images resized to size x size as they are read (same factors, positions and attributes)"
+    if size is None or ds.img_shape[:2] == (size, size): return ds
+    if not isinstance(size, (int, np.integer)) or size < 8: raise ValueError(f"size must be an integer >= 8, got {size!r}")
+    res = object.__new__(type(ds))
+    res.__dict__.update(ds.__dict__)
+    res.images = ResizedImages(ds.images, size)
+    return res
+
 # %% ../nbs/00_data.ipynb #8b40fd11
 def _existing(path):
     path = Path(path).expanduser()
@@ -284,7 +323,8 @@ class H5Array:
         return np.stack([self._ds[int(i)] for i in idx])
     def __getstate__(self): return {**self.__dict__, '_ds': None}
 
-def load_shapes3d(path # the `3dshapes.h5` file
+def load_shapes3d(path, # the `3dshapes.h5` file
+                  size:int|None=None # images are resized to size x size as they are read (default: keep 64)
                  ) -> FactorDataset:
     "The real 3DShapes file as a lazy `FactorDataset` (label values mapped to factor indices)"
     import h5py
@@ -295,7 +335,7 @@ def load_shapes3d(path # the `3dshapes.h5` file
         labels = f['labels'][:]
     if labels.ndim != 2 or labels.shape[1] != 6: raise ValueError(f"3dshapes labels must be (N, 6), got {labels.shape}")
     factors = np.stack([np.unique(c, return_inverse=True)[1] for c in labels.T], 1)
-    return FactorDataset(H5Array(path, 'images'), factors, SHAPES3D_NAMES)
+    return resized(FactorDataset(H5Array(path, 'images'), factors, SHAPES3D_NAMES), size)
 
 # %% ../nbs/00_data.ipynb #1bf06594
 class ScaledImages:
@@ -308,7 +348,8 @@ class ScaledImages:
 DSPRITES_NAMES = ['color', 'shape', 'scale', 'orientation', 'pos_x', 'pos_y']
 
 def load_dsprites(path, # the dSprites `.npz` file
-                  allow_pickle=False # read the pickled `metadata` entry (runs code from the file: only for trusted files)
+                  allow_pickle=False, # read the pickled `metadata` entry (runs code from the file: only for trusted files)
+                  size:int|None=None # images are resized to size x size as they are read (default: keep 64)
                  ) -> FactorDataset:
     "The dSprites archive as a `FactorDataset` (factor names from the metadata only when `allow_pickle`)"
     path = _existing(path)
@@ -321,23 +362,16 @@ def load_dsprites(path, # the dSprites `.npz` file
             meta = z['metadata'][()]
             names = list(meta.get('latents_names', names)) if isinstance(meta, dict) else names
     if imgs.ndim != 3: raise ValueError(f"dSprites imgs must be (N, H, W), got {imgs.shape}")
-    return FactorDataset(ScaledImages(imgs.astype(np.uint8, copy=False)), classes.astype(np.int64), [str(n) for n in names])
+    return resized(FactorDataset(ScaledImages(imgs.astype(np.uint8, copy=False)), classes.astype(np.int64), [str(n) for n in names]), size)
 
 # %% ../nbs/00_data.ipynb #7acf4b11
 class ImageLabelDataset(FactorDataset):
     "A labelled image set: a `FactorDataset` whose single factor `label` indexes `classes`"
-    def __init__(self, images, labels, classes):
+    def __init__(self, images, labels, classes, keys=None):
         super().__init__(images, np.asarray(labels)[:, None], ['label'], [len(classes)])
         self.classes = list(classes)
-
-def _resize_uint8(images, size, bs=256):
-    "Resize uint8 NHWC images to size x size (antialiased bilinear), in batches"
-    out = np.empty((len(images), size, size, images.shape[-1]), np.uint8)
-    for i in range(0, len(images), bs):
-        x = torch.from_numpy(np.ascontiguousarray(images[i:i+bs])).permute(0, 3, 1, 2).float()
-        x = F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False)
-        out[i:i+bs] = x.round().clamp(0, 255).byte().permute(0, 2, 3, 1).numpy()
-    return out
+        if keys is not None and len(keys) != len(images): raise ValueError(f"got {len(keys)} keys for {len(images)} images")
+        self.keys = None if keys is None else list(keys)
 
 def _as_uint8_images(images):
     images = np.asarray(images)
@@ -363,26 +397,85 @@ def from_arrays(images, # (N,H,W,C) or (N,H,W), uint8 or float in [0, 1]
     if size is not None and images.shape[1:3] != (size, size): images = _resize_uint8(images, size)
     return ImageLabelDataset(images, codes, classes.tolist())
 
+# %% ../nbs/00_data.ipynb #692d2927
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
+
+def read_image(path, # an image file
+               size:int, # resized to size x size (bilinear)
+               channels:int=3 # 3 (RGB) or 1 (grey)
+              ) -> np.ndarray:
+    "uint8 (size, size, channels) image from a file; grey, palette, RGBA and 16-bit images are converted"
+    from PIL import Image
+    with Image.open(path) as im:
+        im.load()                                    # decode now: truncated files fail here, not later
+        if im.mode.startswith('I;16') or im.mode == 'I':   # 16-bit grey: keep the high byte
+            im = Image.fromarray((np.asarray(im, np.int64) >> 8).clip(0, 255).astype(np.uint8))
+        elif im.mode == 'F': im = Image.fromarray((np.asarray(im).clip(0, 1)*255).round().astype(np.uint8))
+        if im.mode in ('P', 'PA', 'LA'): im = im.convert('RGBA')
+        im = im.convert('RGB' if channels == 3 else 'L').resize((size, size), Image.BILINEAR)
+    return np.asarray(im, np.uint8).reshape(size, size, channels)
+
+def image_files(root # a folder
+               ) -> list:
+    "Sorted image files (by extension) under `root`, at any depth, hidden files and folders left out"
+    root = _existing(root)
+    return sorted(p for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS and p.is_file()
+                  and not any(part.startswith('.') for part in p.relative_to(root).parts))
+
+def _warn_skipped(root, bad, empty=()):
+    if not bad and not empty: return
+    first = ', '.join(f"{Path(p).relative_to(root).as_posix()} ({type(e).__name__}: {str(e).replace(str(p), Path(p).name)})" for p, e in bad[:3])
+    msg = [f"skipped {len(bad)} unreadable image file(s) under {root.name}/: {first}{', ...' if len(bad) > 3 else ''}"] if bad else []
+    if empty: msg.append(f"class folder(s) with no readable image: {', '.join(empty)}")
+    warnings.warn('; '.join(msg) + ' (strict=True raises instead)', stacklevel=3)
+
+def read_images(files, # image files
+                size:int, # resized to size x size
+                channels:int=3, # 3 (RGB) or 1 (grey)
+                strict:bool=False): # raise at the first unreadable file instead of skipping it
+    "(uint8 images (N, size, size, channels), readable files, [(unreadable file, error), ...])"
+    from PIL import Image
+    if channels not in (1, 3): raise ValueError(f"channels must be 1 or 3, got {channels}")
+    imgs, ok, bad = [], [], []
+    for p in files:
+        try: imgs.append(read_image(p, size, channels)); ok.append(Path(p))
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+            if strict: raise ValueError(f"cannot read image {p}: {str(e).replace(str(p), Path(p).name)}") from e
+            bad.append((Path(p), e))
+    return np.stack(imgs) if imgs else np.zeros((0, size, size, channels), np.uint8), ok, bad
+
+# %% ../nbs/00_data.ipynb #c0622614
+def read_image_folder(root, # a folder of image files, at any depth
+                      size:int=64, # images are resized to size x size
+                      channels:int=3, # 3 (RGB) or 1 (grey)
+                      strict:bool=False): # raise at the first unreadable file
+    "(uint8 images, keys): every readable image under `root`, keyed by its path relative to `root`"
+    root = _existing(root)
+    imgs, ok, bad = read_images(image_files(root), size, channels, strict)
+    _warn_skipped(root, bad)
+    if not ok: raise ValueError(f"no readable images ({', '.join(IMAGE_EXTS)}) found under {root}")
+    return imgs, [p.relative_to(root).as_posix() for p in ok]
 
 def from_folder(root, # a folder with one sub-folder of images per class
                 size:int=64, # images are resized to size x size
-                channels:int=3 # 3 (RGB) or 1 (grey)
+                channels:int=3, # 3 (RGB) or 1 (grey)
+                strict:bool=False # raise at the first unreadable image file instead of skipping it
                ) -> ImageLabelDataset:
-    "A labelled dataset from `root/<class>/<image>` files"
-    from PIL import Image
+    "A labelled dataset from `root/<class>/<image>` files; `ds.keys`: each image's path relative to `root`"
     root = _existing(root)
     if channels not in (1, 3): raise ValueError(f"channels must be 1 or 3, got {channels}")
     classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.'))
     if not classes: raise ValueError(f"{root} has no class sub-folders: expected root/<class>/<image files>")
-    imgs, labels = [], []
-    for c in classes:
-        for p in sorted((root/c).iterdir()):
-            if p.suffix.lower() not in IMAGE_EXTS: continue
-            im = Image.open(p).convert('RGB' if channels == 3 else 'L').resize((size, size), Image.BILINEAR)
-            imgs.append(np.asarray(im, np.uint8).reshape(size, size, channels)); labels.append(c)
-    if not imgs: raise ValueError(f"no images ({', '.join(IMAGE_EXTS)}) found under {root}")
-    return from_arrays(np.stack(imgs), np.array(labels), size=None)
+    files = [p for c in classes for p in sorted((root/c).iterdir())
+             if p.is_file() and p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')]
+    imgs, ok, bad = read_images(files, size, channels, strict)
+    labels = [p.parent.name for p in ok]
+    _warn_skipped(root, bad, [c for c in classes if c not in labels])
+    if len(set(labels)) < 2:
+        raise ValueError(f"{root} has {len(set(labels))} class folder(s) with readable images ({sorted(set(labels))}); at least 2 are needed")
+    ds = from_arrays(imgs, np.array(labels), size=None)
+    ds.keys = [p.relative_to(root).as_posix() for p in ok]
+    return ds
 
 # %% ../nbs/00_data.ipynb #10ddcb8d
 class PairSampler:
@@ -556,7 +649,7 @@ def pair_dls(ds:FactorDataset, # the images and their factors
              train_idx=None, # positions pairs are drawn from in training (default: all)
              valid_idx=None, # positions for validation pairs (default: 10% carved from train_idx)
              valid_pct=0.1, # fraction carved when valid_idx is None
-             noise=0., # salt-and-pepper fraction on training images (METHOD.md uses 0.08)
+             noise=0., # salt-and-pepper fraction on training images (the reference uses 0.08)
              size=None, # resize images to size x size on the fly
              seed=0, # seed for the split and the pairs
              device=None, # default: CUDA when available

@@ -8,6 +8,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/pipeline.html.md"""
 from __future__ import annotations
 import json, hashlib, time, dataclasses, logging, tempfile, inspect, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
+from .core import setup_output, short_path
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -17,13 +18,15 @@ from .disentangler import *
 from .metrics import *
 from .clustering import *
 from .mtl import *
+from .data import _as_uint8_images
 from .ablations import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'parse_data_spec',
-           'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes', 'stage_subspace',
-           'stage_aux_labels', 'stage_mtl', 'collect_metrics', 'write_report', 'report_summary', 'run_detaux',
-           'detaux_run', 'detaux_report', 'main']
+__all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch',
+           'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes',
+           'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics',
+           'write_report', 'report_summary', 'check_run', 'run_detaux', 'detaux_run', 'detaux_report', 'detaux_label',
+           'main']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
@@ -40,7 +43,7 @@ class DetauxConfig:
     split: str = 'auto' # 'shapes3d' (paper split), 'random' (test_pct), 'auto': shapes3d for 3DShapes-like data
     test_pct: float = 0.2 # test fraction of a random split
     transductive: bool = False # train the disentangler on test images too (the reference's setting)
-    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK)) # preset, see `TWIN_QUICK` / `TWIN_PAPER`
+    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`
     n_fit: int = 20_000 # training images encoded to choose the subspace and fit the clustering
     select_method: str = 'reference' # subspace criterion, see `select_subspace`
     cluster: dict = field(default_factory=lambda: dict(method='kmeans', n_clusters='auto')) # `discover_aux_labels` arguments
@@ -48,6 +51,8 @@ class DetauxConfig:
     seeds: list = field(default_factory=lambda: [0, 1, 2]) # seeds of the STL/MTL comparison
     random_control: bool = True # also train MTL with random labels of the same class count and balance
     seed: int = 0 # seed of the split, subsamples, disentangler and clustering
+    labels: str = 'all' # rows of aux_labels/labels.csv: 'all' images of the dataset, or the 'used' ones (fit and multi-task test sets)
+    strict: bool = False # folders: raise at the first unreadable image file (default: skip it, with one warning)
     device: str | None = None # 'cpu', 'cuda', ... (default: CUDA when available); not part of any stage's identity
 
     def __post_init__(self): _check_config(self)
@@ -94,11 +99,13 @@ def _check_config(c):
     unknown = set(c.disentangler) - set(TWIN_PAPER)
     if unknown: raise ValueError(f"unknown disentangler keys {sorted(unknown)}; valid: {sorted(TWIN_PAPER)}")
     if not c.seeds: raise ValueError("seeds must name at least one seed")
+    if c.labels not in ('all', 'used'): raise ValueError(f"labels must be 'all' or 'used', got {c.labels!r}")
+    resolve_arch(c.size, c.disentangler.get('arch', 'auto'))  # a size no architecture fits is refused here, before any work
 
 # %% ../nbs/06_pipeline.ipynb #e61ebaa1
 PRESETS = dict(
     quick=lambda: DetauxConfig(),
-    paper=lambda: DetauxConfig(size=64, disentangler=dict(TWIN_PAPER), n_fit=50_000,
+    paper=lambda: DetauxConfig(size=64, disentangler=dict(TWIN_PAPER, arch='auto'), n_fit=50_000,
                                cluster=dict(method='hdbscan', min_cluster_size=200), mtl=dict(MTL_PAPER)),
 )
 
@@ -107,6 +114,22 @@ def preset(name:str, # 'quick' or 'paper'
     "A `DetauxConfig` from a named preset"
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; presets are {sorted(PRESETS)}")
     return DetauxConfig.from_dict({**PRESETS[name]().to_dict(), **overrides})
+
+def resolve_arch(size:int, # image side fed to the networks
+                 arch:str='auto' # an architecture of `ARCHS`, or 'auto'
+                ) -> str:
+    "The disentangler architecture for `size`: `arch` when it fits, else the one that does ('auto')"
+    if not isinstance(size, (int, np.integer)) or size < 8: raise ValueError(f"size must be an integer >= 8, got {size!r}")
+    fits = lambda a: size == ARCHS[a] if a.startswith('conv') else size % 32 == 0 and size > 64
+    if arch == 'auto':
+        found = [a for a in ('conv32', 'conv64', 'resnet18') if fits(a)]
+        if not found: raise ValueError(f"no disentangler architecture fits size={size}: use 32 (conv32), 64 (conv64) or a multiple of 32 above 64 (resnet18)")
+        return found[0]
+    if arch not in ARCHS: raise ValueError(f"unknown arch {arch!r}; expected 'auto' or one of {list(ARCHS)}")
+    if not fits(arch):
+        raise ValueError(f"arch={arch!r} does not fit size={size} (conv32: 32 px, conv64: 64 px, resnet18: multiples of 32 above 64); "
+                         "set the disentangler's arch to 'auto' (--arch auto) or change the size")
+    return arch
 
 # %% ../nbs/06_pipeline.ipynb #61f1ded8
 def parse_data_spec(spec:str # 'twin', 'twin64', 'shapes3d:PATH', 'dsprites:PATH' or 'folder:PATH'
@@ -118,13 +141,15 @@ def parse_data_spec(spec:str # 'twin', 'twin64', 'shapes3d:PATH', 'dsprites:PATH
     if kind in ('shapes3d', 'dsprites', 'folder') and path: return kind, path
     raise ValueError(f"cannot parse data spec {spec!r}: expected 'twin', 'shapes3d:PATH', 'dsprites:PATH' or 'folder:PATH'")
 
-def load_data(c:DetauxConfig) -> FactorDataset:
-    "The dataset a config names"
-    kind, path = parse_data_spec(c.data)
+def load_data(c:DetauxConfig, # the run's config
+              data:str|None=None # another data spec, read the way the run reads its own (default: `c.data`)
+             ) -> FactorDataset:
+    "The dataset a config names, its images read at the config's `size`"
+    kind, path = parse_data_spec(c.data if data is None else data)
     if kind == 'twin': return Shapes3DTwin(size=c.size)
-    if kind == 'shapes3d': return load_shapes3d(path)
-    if kind == 'dsprites': return load_dsprites(path)
-    return from_folder(path, size=c.size)
+    if kind == 'shapes3d': return load_shapes3d(path, size=c.size)
+    if kind == 'dsprites': return load_dsprites(path, size=c.size)
+    return from_folder(path, size=c.size, strict=c.strict)
 
 # %% ../nbs/06_pipeline.ipynb #5bf81c53
 GATE_K = 1.0  # the report's gate: keep MTL on a seed only if its validation gain beats 1 sd of STL's validation accuracy
@@ -135,9 +160,14 @@ def _stage_inputs(c:DetauxConfig):
     "For each stage, the config fields it depends on directly"
     base = dict(data=c.data, principal=c.principal, size=c.size, split=c.split, test_pct=c.test_pct, seed=c.seed,
                 n_fit=c.n_fit, mtl_n=(c.mtl.get('n_train'), c.mtl.get('n_test')))
-    return dict(split=base, disentangler=dict(preset=c.disentangler, transductive=c.transductive), codes={},
-                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster),
+    labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
+    return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
+                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, **labels),
                 mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control, gate_k=GATE_K), report={})
+
+def _preset_of(c:DetauxConfig) -> dict:
+    "The disentangler settings a run trains with: the config's preset at the config's size, its arch resolved"
+    return dict(c.disentangler, size=c.size, arch=resolve_arch(c.size, c.disentangler.get('arch', 'auto')))
 
 def stage_hashes(c:DetauxConfig) -> dict:
     "A hash per stage, chaining the hashes of the stages before it"
@@ -199,7 +229,7 @@ def _load_split(run):
 
 # %% ../nbs/06_pipeline.ipynb #b3f399b6
 def _disentangler(c, ds):
-    p = dict(c.disentangler, size=c.size)
+    p = _preset_of(c)
     return Disentangler(p['arch'], K=p['K'], d=p['d'], size=p['size'], width=p['width'], in_ch=ds.img_shape[-1]), p
 
 def stage_disentangler(run:Run, ds:FactorDataset, sp:dict):
@@ -274,6 +304,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int):
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
+    write_labels(run, ds, sp, codes, k, aux.labels, test)
     return aux.labels, test
 
 def _flat(df):
@@ -284,6 +315,64 @@ def _flat(df):
 
 def _load_aux(run):
     return load_aux_labels(run.out/'aux_labels'/'aux').labels, np.load(run.out/'aux_labels'/'test_labels.npy')
+
+# %% ../nbs/06_pipeline.ipynb #72eab2a6
+def _assign(model, data, k, Zfit, aux_fit, bs=20_000):
+    "Auxiliary labels of every image of `data` (a dataset or uint8 images) by the nearest class mean in subspace `k`"
+    out = []
+    for i in range(0, len(data), bs):
+        part = data.subset(np.arange(i, min(i + bs, len(data)))) if hasattr(data, 'subset') else data[i:i + bs]
+        out.append(nearest_mean_labels(Zfit, aux_fit, encode(model, part)[:, k]))
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None) -> Path:
+    "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split and the label's source per image"
+    c, n = run.c, len(ds)
+    aux, source = np.full(n, -1, np.int64), np.full(n, 'assigned', object)
+    aux[sp['fit']], source[sp['fit']], aux[sp['mtl_test']] = aux_fit, 'fit', aux_test
+    rest = np.flatnonzero(aux < 0) if c.labels == 'all' else np.zeros(0, np.int64)
+    if len(rest):
+        model = model if model is not None else _load_model(run, ds)
+        if c.device: model = model.to(c.device)
+        aux[rest] = _assign(model, ds.subset(rest), k, codes['fit'][:, k], aux_fit)
+    keep = np.flatnonzero(aux >= 0)
+    split = np.full(n, 'unused', object); split[sp['train']], split[sp['test']] = 'train', 'test'
+    df = pd.DataFrame(dict(key=ds.subset(keep).image_keys(), principal=ds.factors[keep, ds.factor_index(c.principal)]))
+    if getattr(ds, 'classes', None) is not None: df['principal_class'] = np.asarray(ds.classes, object)[df.principal]
+    df = df.assign(aux=aux[keep], split=split[keep], aux_source=source[keep])
+    return atomic_write(run.out/'aux_labels'/'labels.csv', lambda tmp: df.to_csv(tmp, index=False))
+
+# %% ../nbs/06_pipeline.ipynb #4f075dd7
+def _in_channels(state): return int(next(v for v in state.values() if v.ndim == 4).shape[1])  # the encoder's first conv
+
+def label_images(run, # a run folder whose aux_labels stage is done
+                 data, # a data spec ('folder:PATH', 'shapes3d:PATH', 'dsprites:PATH', 'twin') or images (N,H,W[,C]), uint8 or float in [0, 1]
+                 out=None, # CSV file to write (atomically); default: none
+                 strict:bool=False, # folders: raise at the first unreadable image instead of skipping it
+                 device=None # 'cpu', 'cuda', ... (default: the run's device, else CPU)
+                ) -> pd.DataFrame:
+    "Auxiliary labels of any images by a finished run's rule: its disentangler's codes, nearest class mean in the clustered subspace"
+    run = Path(run)
+    if not (run/'aux_labels'/'stage.json').exists() or not (run/'codes'/'codes.npz').exists():
+        raise FileNotFoundError(f"{run} holds no run whose auxiliary labels are done (no aux_labels/stage.json)")
+    c = DetauxConfig.load(run/'config.json')
+    state = torch.load(run/'disentangler'/'model.pth', map_location='cpu', weights_only=True)
+    p = _preset_of(c)
+    model = Disentangler(p['arch'], K=p['K'], d=p['d'], size=c.size, width=p['width'], in_ch=_in_channels(state))
+    model.load_state_dict(state); model.eval()
+    if device or c.device: model = model.to(device or c.device)
+    if isinstance(data, str) and parse_data_spec(data)[0] == 'folder':   # labelled or not: every image file under the folder
+        imgs, keys = read_image_folder(parse_data_spec(data)[1], size=c.size, channels=model.in_ch, strict=strict)
+    elif isinstance(data, str):
+        imgs = load_data(dataclasses.replace(c, strict=strict), data); keys = imgs.image_keys()
+    else:
+        imgs = resized(FactorDataset(_as_uint8_images(data), np.zeros(len(data), np.int64)), c.size); keys = imgs.image_keys()
+    k = json.loads((run/'subspace'/'choice.json').read_text())['subspace']
+    with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit'][:, k]
+    aux_fit = load_aux_labels(run/'aux_labels'/'aux').labels
+    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, k, Zfit, aux_fit)))
+    if out is not None: atomic_write(out, lambda tmp: df.to_csv(tmp, index=False))
+    return df
 
 # %% ../nbs/06_pipeline.ipynb #f604fdc6
 def stage_mtl(run:Run, ds:FactorDataset, sp:dict, aux_fit, aux_test):
@@ -392,11 +481,23 @@ def report_summary(out) -> str:
     m = json.loads((out/'metrics.json').read_text())
     s = pd.DataFrame(m['mtl_summary']); p = pd.DataFrame(m['mtl_paired'])
     aux = m['aux_labels']
-    lines = [_recommendation(m).replace('**', ''), f"Detaux run {out}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
+    lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
              f"(NMI with principal {aux['principal_nmi']:.3f})", s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
 
 # %% ../nbs/06_pipeline.ipynb #bb160545
+def check_run(c:DetauxConfig, # the config
+              ds:FactorDataset # the data it names, as `load_data` reads it
+             ):
+    "Raise before any training when the data and the config cannot work together"
+    y = ds.factors[:, ds.factor_index(c.principal)]
+    if len(np.unique(y)) < 2: raise ValueError(f"the principal factor {c.principal!r} has a single value: nothing to learn")
+    if ds.img_shape[:2] != (c.size, c.size):
+        raise ValueError(f"the data's images are {ds.img_shape[0]}x{ds.img_shape[1]} px, not the config's size {c.size}")
+    model, _ = _disentangler(c, ds)
+    model.check_input(to_tensor_images(ds.batch([0])[0]))
+    if len(ds) < 4: raise ValueError(f"the data has {len(ds)} images; a run needs at least 4")
+
 def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
                out='runs/detaux', # run folder
                overwrite=False, # replace a run of another config in `out`
@@ -404,7 +505,10 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     "Run every stage of Detaux that is not yet done for `config` in `out`; returns the report's summary"
     c = preset(config) if isinstance(config, str) else config
     if not isinstance(c, DetauxConfig): raise TypeError(f"config must be a DetauxConfig or a preset name, got {type(c).__name__}")
-    run, ds = Run(out, c, overwrite), load_data(c)
+    setup_output()                                  # bars in a terminal, one line per epoch in a log
+    ds = load_data(c)
+    check_run(c, ds)                                # mismatches that would only show after training
+    run = Run(out, c, overwrite)
     say = print if verbose else log.info
     state = {}
     def stage(name, fn, load):
@@ -419,6 +523,8 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     stage('codes', lambda: stage_codes(run, ds, sp, state['disentangler']), lambda: _load_codes(run))
     stage('subspace', lambda: stage_subspace(run, ds, sp, state['codes']), lambda: _load_choice(run))
     stage('aux_labels', lambda: stage_aux_labels(run, ds, sp, state['codes'], state['subspace']), lambda: _load_aux(run))
+    if not (run.out/'aux_labels'/'labels.csv').exists():   # a run made before labels.csv existed
+        write_labels(run, ds, sp, state['codes'], state['subspace'], *state['aux_labels'])
     stage('mtl', lambda: stage_mtl(run, ds, sp, *state['aux_labels']), lambda: None)
     stage('report', lambda: write_report(run.out), lambda: run.out/'report.md')
     summary = report_summary(run.out)
@@ -432,6 +538,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (ignored with --
                data:str=None, # 'twin', 'shapes3d:PATH', 'dsprites:PATH' or 'folder:PATH'
                principal:str=None, # principal factor or label name
                size:int=None, # image side fed to the networks
+               arch:str=None, # disentangler architecture: auto (by size: 32 conv32, 64 conv64, larger resnet18), conv32, conv64, resnet18
                epochs:int=None, # disentangler epochs
                pairs:int=None, # disentangler training pairs per epoch
                mtl_epochs:int=None, # epochs of each STL/MTL run
@@ -441,6 +548,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (ignored with --
                n_clusters:str=None, # number of auxiliary classes, or auto
                device:str=None, # cpu, cuda, cuda:1, ...
                overwrite:bool=False, # replace a run of another config in --out
+               strict:bool=False, # folders: stop at the first unreadable image file (default: skip it, with one warning)
                save_config:str=None): # write the resulting config here and exit
     "Run the Detaux pipeline"
     c = DetauxConfig.load(config) if config else globals()['preset'](preset)
@@ -449,6 +557,8 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (ignored with --
         if v is not None: d[k] = v
     if data is not None and principal is None and parse_data_spec(data)[0] == 'folder': d['principal'] = 'label'
     if size is not None: d['disentangler'] = dict(d['disentangler'], size=size)
+    if arch is not None: d['disentangler'] = dict(d['disentangler'], arch=arch)
+    if strict: d['strict'] = True
     if epochs is not None: d['disentangler'] = dict(d['disentangler'], n_epoch=epochs)
     if pairs is not None: d['disentangler'] = dict(d['disentangler'], n_train=pairs)
     if mtl_epochs is not None: d['mtl'] = dict(d['mtl'], n_epoch=mtl_epochs)
@@ -466,14 +576,25 @@ def detaux_report(out:str): # a run folder
     "Print the summary of a finished run"
     print(report_summary(out))
 
+def detaux_label(run:str, # a run folder whose auxiliary labels are done
+                 data:str=None, # images to label: folder:PATH (any depth, class folders optional), shapes3d:PATH, dsprites:PATH
+                 out:str='labels.csv', # CSV file written (columns key, aux)
+                 strict:bool=False, # stop at the first unreadable image file (default: skip it, with one warning)
+                 device:str=None): # cpu, cuda, ...
+    "Give new images the auxiliary labels of a finished run (its disentangler and its assignment rule)"
+    if data is None: raise ValueError("--data is required: the images to label, e.g. --data folder:PATH")
+    df = label_images(run, data, out, strict=strict, device=device)
+    print(f"wrote {short_path(out)}: {len(df)} images, auxiliary classes {np.bincount(df.aux).tolist() if len(df) else []}")
+
 def main(argv=None): # arguments (default: sys.argv[1:])
-    "Entry point of the `detaux` console script: `detaux run ...` or `detaux report RUN`"
+    "Entry point of the `detaux` console script: `detaux run ...`, `detaux report RUN` or `detaux label RUN --data ...`"
     import sys
+    setup_output(short_warnings=True)   # in a terminal, progress bars; redirected or piped, one line per epoch and per stage
 
     argv = sys.argv[1:] if argv is None else list(argv)
-    cmds = dict(run=detaux_run, report=detaux_report)
+    cmds = dict(run=detaux_run, report=detaux_report, label=detaux_label)
     if not argv or argv[0] not in cmds:
-        print("usage: detaux {run,report} ...  (detaux run --help, detaux report --help)"); return 2
+        print("usage: detaux {run,report,label} ...  (detaux run --help, detaux report --help, detaux label --help)"); return 2
     func = cmds[argv[0]]
     p = anno_parser(func, prog=f'detaux {argv[0]}')
     params = inspect.signature(func).parameters

@@ -6,7 +6,8 @@ Docs: https://detaux-nb.github.io/detaux-nb/study.html.md"""
 
 # %% ../nbs/09_study.ipynb #7c3fc550
 from __future__ import annotations
-import json, hashlib, math, time, os
+import json, hashlib, math, time, os, warnings
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
 from pathlib import Path
 
 import numpy as np, pandas as pd
@@ -216,7 +217,7 @@ def cell_table(runs:pd.DataFrame, # the study's per-run table (as `run_study` wr
     rows = []
     for cell, m in runs[runs.arm == 'MTL'].groupby(SETTING_COLS, sort=False):
         cell = dict(zip(SETTING_COLS, cell))
-        b = stl.loc[(stl[stl_keys] == pd.Series({k: cell[k] for k in stl_keys})).all(1) & stl.seed.isin(m.seed)]
+        b = stl.loc[(stl[stl_keys] == pd.Series({k: cell[k] for k in stl_keys})).all(axis=1) & stl.seed.isin(m.seed)]
         m = m[m.seed.isin(b.seed)]
         if len(m) < 2: continue
         g = gate_mtl(pd.concat([b, m]), val='val_accuracy', test='test_accuracy', k=k)
@@ -288,7 +289,7 @@ def study_findings(runs, # the per-run table, or the path of its CSV
     disc = t[t.aux.astype(str).str.startswith('discovered')]
     out.append("- Discovered labels: " + ('; '.join(f"{_fmt(r, 'MTL')} ({r['MTL_reading']})" for _, r in disc.iterrows())
                                           if len(disc) else "no cell of this table uses them."))
-    cap = t[(t[['n_train', 'weighting', 'split', 'principal', 'aux']] == pd.Series({c: STUDY_CENTRE[c] for c in ['n_train', 'weighting', 'split', 'principal', 'aux']})).all(1)]
+    cap = t[(t[['n_train', 'weighting', 'split', 'principal', 'aux']] == pd.Series({c: STUDY_CENTRE[c] for c in ['n_train', 'weighting', 'split', 'principal', 'aux']})).all(axis=1)]
     if len(cap) > 1:
         out.append("- Capacity (centre settings, trunk varied): " + '; '.join(f"{r['backbone']}: STL {r['stl']:.3f}, MTL - STL {r['MTL_diff']:+.3f} "
                                                                               f"[{r['MTL_lo']:+.3f}, {r['MTL_hi']:+.3f}]" for _, r in cap.iterrows()) + '.')

@@ -1,0 +1,63 @@
+"""Check the stored outputs of every notebook: no machine paths, no warnings, no progress bars.
+
+    python tools/check_outputs.py              # every notebook under nbs/
+    python tools/check_outputs.py nbs/00_data.ipynb nbs/tutorials/byod.ipynb
+    python tools/check_outputs.py --quiet      # one line per notebook
+
+Prints each offending output (notebook, cell id, what was found, the text around it) and exits 1 when there is
+any. Offences:
+- path: a home or temporary folder (`/root`, `/home/`, `/tmp/`, `/var/folders`) in any text output;
+- warning: `Warning` (Python's warning categories, as `grep Warning` finds them), in any text output;
+- bar: a console bar's redraw characters (a carriage return, the fill character `█`) or a notebook bar's
+  `<progress` element. Notebooks call `detaux_nb.core.setup_output(notebook=True)` in their first cell to keep
+  these out of what they store.
+Images (image/png etc.) are not searched.
+"""
+import argparse, json, re, sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+CHECKS = dict(path=re.compile(r'/root\b|/home/|/tmp/|/var/folders'), warning=re.compile(r'Warning'),
+              bar=re.compile(r'\r|█|<progress'))
+
+def _texts(out):
+    "The text of one stored output: stream text, error traceback, and every text/* or JSON representation"
+    if 'text' in out: yield ''.join(out['text'])
+    if 'traceback' in out: yield '\n'.join(out['traceback'])
+    for mime, v in (out.get('data') or {}).items():
+        if mime.startswith('text/') or mime.endswith('json'): yield v if isinstance(v, str) else ''.join(v) if isinstance(v, list) else json.dumps(v)
+
+def offences(nb_path):
+    "(cell id, kind, excerpt) for every offence in the stored outputs of one notebook"
+    nb = json.loads(Path(nb_path).read_text())
+    res = []
+    for i, cell in enumerate(nb.get('cells', [])):
+        for out in cell.get('outputs', []):
+            for txt in _texts(out):
+                for kind, pat in CHECKS.items():
+                    for m in pat.finditer(txt):
+                        a, b = max(0, m.start() - 50), min(len(txt), m.end() + 50)
+                        res.append((cell.get('id', f'#{i}'), kind, txt[a:b].replace('\r', '\\r').replace('\n', ' ')))
+    return res
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('notebooks', nargs='*', help='notebooks to check (default: every .ipynb under nbs/)')
+    p.add_argument('--quiet', action='store_true', help='one summary line per notebook with offences')
+    a = p.parse_args(argv)
+    nbs = [Path(n) for n in a.notebooks] or sorted(p for p in (root/'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts)
+    bad = 0
+    for nb in nbs:
+        found = offences(nb)
+        if not found: continue
+        bad += 1
+        counts = {k: sum(1 for f in found if f[1] == k) for k in CHECKS}
+        name = nb.relative_to(root) if nb.is_absolute() and nb.is_relative_to(root) else nb
+        print(f"{name}: " + ', '.join(f"{v} {k}" for k, v in counts.items() if v))
+        if not a.quiet:
+            for cid, kind, excerpt in found: print(f"  cell {cid} [{kind}] ...{excerpt}...")
+    print(f"{bad} of {len(nbs)} notebooks have stored outputs with machine paths, warnings or bars" if bad
+          else f"{len(nbs)} notebooks: stored outputs clean")
+    return 1 if bad else 0
+
+if __name__ == '__main__': sys.exit(main())
