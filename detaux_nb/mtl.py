@@ -7,9 +7,9 @@ Docs: https://detaux-nb.github.io/detaux-nb/mtl.html.md"""
 # %% auto #0
 __all__ = ['BACKBONES', 'WEIGHTINGS', 'small_cnn', 'vgg16_trunk', 'resnet18_trunk', 'task_head', 'MultiTaskNet', 'MultiTaskLoss',
            'TaskLoss', 'TaskAccuracy', 'TaskF1', 'task_metrics', 'TaskLossLogger', 'LossWeighting', 'EqualWeighting',
-           'FixedWeighting', 'UncertaintyWeighting', 'dwa_weights', 'DWA', 'GradNorm', 'pcgrad', 'PCGrad', 'BestModel',
-           'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate', 'random_labels', 'paired_difference',
-           'Comparison', 'compare_stl_mtl']
+           'FixedWeighting', 'UncertaintyWeighting', 'dwa_weights', 'DWA', 'GradNorm', 'pcgrad', 'PCGrad', 'gradsim',
+           'GradSim', 'BestModel', 'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate', 'random_labels',
+           'paired_difference', 'gate_mtl', 'Comparison', 'compare_stl_mtl']
 
 # %% ../nbs/04_mtl.ipynb #770d7aa3
 import os, time
@@ -346,7 +346,8 @@ class GradNorm(LossWeighting):
     ): self.alpha, self.lr = alpha, lr
     def before_fit(self):
         if _predicting(self): return
-        if any(isinstance(cb, PCGrad) for cb in self.learn.cbs): raise ValueError("GradNorm and PCGrad both take over the backward pass; use one")
+        other = [type(cb).__name__ for cb in self.learn.cbs if isinstance(cb, (PCGrad, GradSim))]
+        if other: raise ValueError(f"GradNorm and {other[0]} both take over the backward pass; use one")
         self.w, self.L0, self.grad_norms = None, None, []
         self._set_weights(torch.ones(self.n_tasks))
     def before_backward(self):
@@ -385,6 +386,24 @@ def pcgrad(
             if dot < 0: out[i] -= dot / (g[j] @ g[j]) * g[j]
     return out
 
+def _task_grads(learn):
+    "Each task's weighted gradient of the shared parameters, stacked (n_tasks, n_params); each head gets its own task's gradient"
+    model, lf = learn.model, learn.loss_func
+    shared = model.shared_parameters()
+    ids = {id(p) for p in shared}
+    rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
+    flat, K = [], len(lf.losses)
+    for i, (w, l) in enumerate(zip(lf.weights.tolist(), lf.losses)):
+        gs = torch.autograd.grad(w * l, shared + rest, retain_graph=i < K - 1, allow_unused=True)
+        flat.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten() for g, p in zip(gs, shared)]))
+        for g, p in zip(gs[len(shared):], rest):
+            if g is not None: p.grad = g if p.grad is None else p.grad + g
+    return shared, torch.stack(flat)
+
+def _add_shared_grad(shared, merged):
+    for p, g in zip(shared, merged.split([p.numel() for p in shared])):
+        p.grad = g.view_as(p) if p.grad is None else p.grad + g.view_as(p)
+
 class PCGrad(Callback):
     "Gradient surgery on the shared parameters: each task's weighted gradient is projected with `pcgrad`, the results summed"
     order = 6
@@ -395,21 +414,36 @@ class PCGrad(Callback):
         if bad: raise ValueError(f"PCGrad projects linearly weighted task gradients and cannot be combined with {bad}; use equal, fixed or DWA weights")
         self.rng, self.n_conflicts = np.random.default_rng(self.seed), []
     def before_backward(self):
-        model, lf = self.learn.model, self.learn.loss_func
-        shared = model.shared_parameters()
-        ids = {id(p) for p in shared}
-        rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
-        flat, K = [], len(lf.losses)
-        for i, (w, l) in enumerate(zip(lf.weights.tolist(), lf.losses)):
-            gs = torch.autograd.grad(w * l, shared + rest, retain_graph=i < K - 1, allow_unused=True)
-            flat.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten() for g, p in zip(gs, shared)]))
-            for g, p in zip(gs[len(shared):], rest):  # each head gets its own task's gradient
-                if g is not None: p.grad = g if p.grad is None else p.grad + g
-        G = torch.stack(flat)
-        merged = pcgrad(G, self.rng).sum(0)
+        shared, G = _task_grads(self.learn)
         self.n_conflicts.append(int(((G @ G.T) < 0).sum().item() // 2))
-        for p, g in zip(shared, merged.split([p.numel() for p in shared])):
-            p.grad = g.view_as(p) if p.grad is None else p.grad + g.view_as(p)
+        _add_shared_grad(shared, pcgrad(G, self.rng).sum(0))
+        raise CancelBackwardException
+
+
+# %% ../nbs/04_mtl.ipynb #f23c7ac7
+def gradsim(
+    grads:torch.Tensor, # (n_tasks, n_params) per-task gradients of the shared parameters, principal task first
+)->tuple:
+    "Du et al. 2018: every auxiliary gradient scaled by max(0, cos(g_principal, g_aux)); returns (merged gradient, scales (n_tasks,))"
+    g = torch.as_tensor(grads)
+    if g.ndim != 2 or len(g) < 2: raise ValueError(f"grads has shape {tuple(g.shape)}; expected (n_tasks >= 2, n_params), principal task first")
+    cos = F.cosine_similarity(g[:1], g[1:], dim=1)   # 0 where a gradient is all zeros
+    scales = torch.cat([g.new_ones(1), cos.clamp(min=0)])
+    return (scales[:, None] * g).sum(0), scales
+
+class GradSim(Callback):
+    "Auxiliary learning by gradient similarity: on the shared parameters each auxiliary gradient is scaled by max(0, cos) with the principal one"
+    order = 6
+    def before_fit(self):
+        if _predicting(self): return
+        bad = [type(cb).__name__ for cb in self.learn.cbs if isinstance(cb, (GradNorm, UncertaintyWeighting, PCGrad))]
+        if bad: raise ValueError(f"GradSim scales linearly weighted task gradients and cannot be combined with {bad}; use equal, fixed or DWA weights")
+        self.scales = []  # per step, the scale of each auxiliary task
+    def before_backward(self):
+        shared, G = _task_grads(self.learn)
+        merged, s = gradsim(G)
+        self.scales.append(s[1:].detach().cpu())
+        _add_shared_grad(shared, merged)
         raise CancelBackwardException
 
 # %% ../nbs/04_mtl.ipynb #d5146797
@@ -439,13 +473,13 @@ class BestModel(TrackerCallback):
 
 # %% ../nbs/04_mtl.ipynb #aa567df1
 WEIGHTINGS = {'equal': EqualWeighting, 'fixed': FixedWeighting, 'uncertainty': UncertaintyWeighting,
-              'dwa': DWA, 'gradnorm': GradNorm, 'pcgrad': PCGrad}
+              'dwa': DWA, 'gradnorm': GradNorm, 'pcgrad': PCGrad, 'gradsim': GradSim}
 
 def weighting_callbacks(
     weighting='equal', # a name in WEIGHTINGS, a callback, or a list of them (e.g. ['dwa', 'pcgrad'])
     aux_weight:float|None=None, # auxiliary weight for 'fixed'
 )->list:
-    "The callbacks for a weighting; PCGrad alone comes with equal weights"
+    "The callbacks for a weighting; PCGrad or GradSim alone comes with equal weights"
     items = weighting if isinstance(weighting, (list, tuple)) else [weighting]
     cbs = []
     for w in items:
@@ -459,7 +493,7 @@ def weighting_callbacks(
     if aux_weight is not None and not any(isinstance(c, FixedWeighting) for c in cbs):
         raise ValueError(f"aux_weight={aux_weight} is only used with weighting='fixed'")
     n_lw = sum(isinstance(c, LossWeighting) for c in cbs)
-    if n_lw > 1: raise ValueError(f"{n_lw} loss weightings {[type(c).__name__ for c in cbs]}; expected at most one (plus PCGrad)")
+    if n_lw > 1: raise ValueError(f"{n_lw} loss weightings {[type(c).__name__ for c in cbs]}; expected at most one (plus PCGrad or GradSim)")
     if n_lw == 0: cbs.insert(0, EqualWeighting())
     return cbs
 
@@ -603,6 +637,39 @@ def paired_difference(
         rows.append(dict(arm=arm, metric=metric, n_seeds=len(d), diff_mean=d.mean(), ci_low=lo, ci_high=hi))
     return pd.DataFrame(rows)
 
+# %% ../nbs/04_mtl.ipynb #44d35774
+def gate_mtl(
+    runs:pd.DataFrame, # one row per (arm, seed) with columns arm, seed, `val` and `test`
+    mtl:str='MTL', # the arm that is gated
+    baseline:str='STL', # the fallback arm
+    val:str='val_accuracy', # validation column the decision reads
+    test:str='accuracy', # test column reported for the kept model
+    k:float=1.0, # margin = k x standard deviation (ddof 1) of the baseline's validation accuracies across seeds
+    margin:float|None=None, # a fixed margin instead (then k is not used)
+)->pd.DataFrame:
+    "Per seed: keep `mtl` only if its validation accuracy beats `baseline`'s by more than the margin; the kept model's test score and why"
+    miss = {'arm', 'seed', val, test} - set(runs.columns)
+    if miss: raise ValueError(f"runs lack the columns {sorted(miss)}; expected arm, seed, {val!r} and {test!r}")
+    if not k >= 0 or (margin is not None and not margin >= 0): raise ValueError(f"k={k}, margin={margin}: expected numbers >= 0")
+    b, m = (runs[runs.arm == a].set_index('seed') for a in (baseline, mtl))
+    if b.empty or m.empty: raise ValueError(f"runs have no {baseline!r} or no {mtl!r} rows; arms present: {sorted(runs.arm.unique())}")
+    if b.index.duplicated().any() or m.index.duplicated().any(): raise ValueError("a seed appears twice in one arm; expected one run per (arm, seed)")
+    if set(m.index) != set(b.index): raise ValueError(f"seeds are not paired: {baseline} has {sorted(b.index)}, {mtl} has {sorted(m.index)}")
+    if b[val].isna().any() or m[val].isna().any(): raise ValueError(f"missing {val!r} values: the gate needs every run's validation score")
+    if margin is None:
+        if len(b) < 2: raise ValueError("one seed gives no seed-to-seed spread; pass margin= or run more seeds")
+        margin, rule = k * b[val].std(ddof=1), f'{k:g} sd of {baseline} validation'
+    else: rule = 'fixed'
+    rows = []
+    for s in sorted(b.index):
+        gain = m.at[s, val] - b.at[s, val]
+        keep = gain > margin
+        why = (f"{mtl if keep else baseline} kept: validation gain of {mtl} {gain:+.3f} "
+               f"{'>' if keep else '<='} margin {margin:.3f} ({rule})")
+        rows.append(dict(seed=s, kept=mtl if keep else baseline, val_baseline=b.at[s, val], val_mtl=m.at[s, val], val_gain=gain,
+                         margin=margin, **{test: (m if keep else b).at[s, test]}, reason=why))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/04_mtl.ipynb #a0a7fde9
 @dataclass
 class Comparison:
@@ -610,6 +677,7 @@ class Comparison:
     runs:pd.DataFrame # one row per (arm, seed): principal-task test accuracy and macro-F1, auxiliary accuracy, best epoch, seconds
     summary:pd.DataFrame # mean and standard deviation per arm
     paired:pd.DataFrame # per MTL arm and metric: mean paired difference to STL and its bootstrap interval
+    gate:pd.DataFrame|None = None # per gated arm and seed: the model `gate_mtl` kept and why
 
     def plot(self, metric:str='accuracy'): # 'accuracy' or 'f1'
         "Left: each run (lines join a seed's runs) and the arm means; right: paired difference to STL with its interval"
@@ -650,10 +718,11 @@ def compare_stl_mtl(
     aux_weight:float|None=None, # with weighting='fixed'
     lr:float=1e-4, # AdamW learning rate
     wd:float=5e-3, # AdamW weight decay
+    gate_k:float|None=None, # add a gated arm per auxiliary task (`gate_mtl` with k=gate_k, e.g. 1.0); None: no gated arm
     cache:str|Path|None=None, # CSV of finished runs: reused when the settings match, so an interrupted comparison resumes
     device=None, # default: CUDA when available
 )->Comparison:
-    "Train STL, MTL with each auxiliary task and (optionally) MTL with random labels over `seeds`; score the principal task on the test split"
+    "Train STL, MTL with each auxiliary task and (optionally) MTL with random labels over `seeds`, gate each MTL arm; score the principal task on the test split"
     from detaux_nb.data import task_dls
     train_idx, test_idx = np.asarray(train_idx), np.asarray(test_idx)
     if len(train_idx) == 0 or len(test_idx) == 0: raise ValueError("train_idx and test_idx must both be non-empty")
@@ -672,7 +741,8 @@ def compare_stl_mtl(
     done = pd.DataFrame()
     if cache is not None and Path(cache).exists():
         done = pd.read_csv(cache)
-        done = done[done.settings == key] if 'settings' in done else pd.DataFrame()
+        need = {'settings'} | ({'val_accuracy'} if gate_k is not None else set())   # caches from before validation scores were kept serve ungated comparisons
+        done = done[done.settings == key] if need <= set(done.columns) else pd.DataFrame()
     arms = ['STL'] + [f'MTL:{k}' for k in auxs] + (['MTL:random'] if random_control else [])
     rows = [] if done.empty else done.to_dict('records')
     todo = [(s, a) for s in seeds for a in arms if done.empty or not ((done.arm == a) & (done.seed == s)).any()]
@@ -686,18 +756,31 @@ def compare_stl_mtl(
         learn = stl_learner(dls, **kw) if arm == 'STL' else mtl_learner(dls, weighting=weighting, aux_weight=aux_weight, **kw)
         t0 = time.time()
         with learn.no_bar(), learn.no_logging(): learn.fit(n_epoch)
-        res = evaluate(learn)
+        res, val = evaluate(learn), evaluate(learn, dls.valid)
         aux_task = learn.model.tasks[1] if len(learn.model.tasks) > 1 else None
-        rows.append(dict(arm=arm, seed=seed, accuracy=res[f'accuracy_{pname}'], f1=res[f'f1_{pname}'],
+        rows.append(dict(arm=arm, seed=seed, accuracy=res[f'accuracy_{pname}'], f1=res[f'f1_{pname}'], val_accuracy=val[f'accuracy_{pname}'],
                          aux_accuracy=res.get(f'accuracy_{aux_task}', np.nan), best_epoch=learn.best_model.best_epoch,
                          n_train=len(tr), seconds=round(time.time() - t0, 1), settings=key))
         if cache is not None:
             atomic_write(cache, lambda p: pd.DataFrame(rows).to_csv(p, index=False))
     runs = pd.DataFrame(rows)
     runs = runs[runs.seed.isin(seeds)].assign(order=lambda d: d.arm.map(arms.index)).sort_values(['order', 'seed']).drop(columns='order').reset_index(drop=True)
+    runs, gate = _gated_arms(runs, [a for a in arms if a.startswith('MTL:') and a != 'MTL:random'], gate_k)
     summary = runs.groupby('arm', sort=False)[['accuracy', 'f1', 'aux_accuracy']].agg(['mean', 'std'])
     paired = pd.concat([paired_difference(runs, m) for m in ('accuracy', 'f1')], ignore_index=True)
-    return Comparison(runs, summary, paired)
+    return Comparison(runs, summary, paired, gate)
+
+def _gated_arms(runs, mtl_arms, k):
+    "Append a 'gated:<task>' arm per MTL arm (the model `gate_mtl` keeps, per seed); needs 2 seeds for the margin"
+    if k is None or runs.seed.nunique() < 2: return runs, None
+    gates, extra = [], []
+    for arm in mtl_arms:
+        g = gate_mtl(runs, mtl=arm, k=k).assign(arm=f'gated:{arm[4:]}')
+        kept = runs.set_index(['arm', 'seed']).loc[list(zip(g.kept, g.seed))].reset_index()
+        extra.append(kept.assign(arm=g.arm.values, kept=g.kept.values, aux_accuracy=np.nan, seconds=0.))
+        gates.append(g)
+    if not gates: return runs, None
+    return pd.concat([runs] + extra, ignore_index=True), pd.concat(gates, ignore_index=True)[['arm'] + list(gates[0].columns[:-1])]
 
 def _digest(settings, *arrays):
     "A short fingerprint of the settings and label arrays, to reuse cached runs only when nothing changed"

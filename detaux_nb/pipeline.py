@@ -22,10 +22,11 @@ from .data import _as_uint8_images
 from .ablations import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch', 'parse_data_spec',
-           'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes', 'stage_subspace',
-           'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics', 'write_report',
-           'report_summary', 'check_run', 'run_detaux', 'detaux_run', 'detaux_report', 'detaux_label', 'main']
+__all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch',
+           'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes',
+           'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics',
+           'write_report', 'report_summary', 'check_run', 'run_detaux', 'detaux_run', 'detaux_report', 'detaux_label',
+           'main']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
@@ -151,6 +152,8 @@ def load_data(c:DetauxConfig, # the run's config
     return from_folder(path, size=c.size, strict=c.strict)
 
 # %% ../nbs/06_pipeline.ipynb #5bf81c53
+GATE_K = 1.0  # the report's gate: keep MTL on a seed only if its validation gain beats 1 sd of STL's validation accuracy
+
 STAGES = ['split', 'disentangler', 'codes', 'subspace', 'aux_labels', 'mtl', 'report']
 
 def _stage_inputs(c:DetauxConfig):
@@ -160,7 +163,7 @@ def _stage_inputs(c:DetauxConfig):
     labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
     return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
                 subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, **labels),
-                mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control), report={})
+                mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control, gate_k=GATE_K), report={})
 
 def _preset_of(c:DetauxConfig) -> dict:
     "The disentangler settings a run trains with: the config's preset at the config's size, its arch resolved"
@@ -384,8 +387,9 @@ def stage_mtl(run:Run, ds:FactorDataset, sp:dict, aux_fit, aux_test):
                           seeds=c.seeds, random_control=c.random_control, n_train=m['n_train'], n_test=None,
                           n_epoch=m['n_epoch'], bs=m['bs'], valid_pct=m['valid_pct'], noise=m['noise'], size=c.size,
                           backbone=m['backbone'], weighting=m['weighting'], lr=m['lr'], wd=m['wd'],
-                          cache=d/'runs_cache.csv', device=c.device)
-    for name in ('runs', 'summary', 'paired'):
+                          gate_k=GATE_K, cache=d/'runs_cache.csv', device=c.device)
+    for name in ('runs', 'summary', 'paired', 'gate'):
+        if getattr(cmp, name) is None: continue   # one seed: no gate
         df = _flat(getattr(cmp, name))
         atomic_write(d/f'{name}.csv', lambda tmp: df.to_csv(tmp, index=False))
     _savefig(cmp.plot('accuracy'), d/'comparison.png')
@@ -406,12 +410,13 @@ def collect_metrics(out) -> dict:
     rd = lambda *p: pd.read_csv(out.joinpath(*p))
     aux = json.loads((out/'aux_labels'/'summary.json').read_text())
     runs, summary, paired = rd('mtl', 'runs.csv'), rd('mtl', 'summary.csv'), rd('mtl', 'paired.csv')
+    gate = rd('mtl', 'gate.csv').to_dict('records') if (out/'mtl'/'gate.csv').exists() else []
     stages = {s: json.loads((out/s/'stage.json').read_text()) for s in STAGES[:-1] if (out/s/'stage.json').exists()}
     return dict(config=json.loads((out/'config.json').read_text()),
                 subspace=json.loads((out/'subspace'/'choice.json').read_text()),
                 subspace_scores=rd('subspace', 'scores.csv').to_dict('records'),
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
-                mtl_paired=paired.to_dict('records'), stage_seconds={s: v['seconds'] for s, v in stages.items()})
+                mtl_paired=paired.to_dict('records'), mtl_gate=gate, stage_seconds={s: v['seconds'] for s, v in stages.items()})
 
 def _verdict(paired):
     "One sentence per MTL arm on its paired accuracy difference to STL"
@@ -425,6 +430,20 @@ def _verdict(paired):
                    f"{r.n_seeds} paired seeds ({interval}).")
     return '\n'.join(res)
 
+def _recommendation(m):
+    "The report's default recommendation: the gated model, seed by seed, with the rule and its test accuracy"
+    gate, paired = pd.DataFrame(m.get('mtl_gate') or []), pd.DataFrame(m['mtl_paired'])
+    if gate.empty: return ("No gate: it needs at least 2 seeds to set its margin from the seed-to-seed spread. "
+                           "Without it, ship MTL only if the paired difference below excludes 0 on the positive side.")
+    kept = gate.kept.str.startswith('MTL').sum()
+    p = paired[(paired.arm == gate.arm.iloc[0]) & (paired.metric == 'accuracy')].iloc[0]
+    choice = ('the single-task model: on no seed did MTL beat STL on validation by the margin' if kept == 0 else
+              f'the gated model: MTL on {kept} of {len(gate)} seeds, STL on the others')
+    return (f"**Recommendation: {choice}.** The gate keeps MTL on a seed only if its principal validation accuracy beats "
+            f"STL's by more than {GATE_K:g} standard deviation of STL's validation accuracies across seeds (margin "
+            f"{gate.margin.iloc[0]:.3f}); the test split plays no part. The gated model's test accuracy is "
+            f"{p.diff_mean:+.3f} against STL (interval [{p.ci_low:+.3f}, {p.ci_high:+.3f}]).")
+
 def write_report(out) -> Path:
     "Write `report.md` and `metrics.json` for a run folder whose other stages are done"
     out = Path(out); m = collect_metrics(out)
@@ -436,9 +455,11 @@ def write_report(out) -> Path:
           f"d={c['disentangler']['d']}, {c['disentangler']['n_epoch']} epochs of {c['disentangler']['n_train']:,} "
           f"{c['disentangler']['mode']} pairs; clustering {c['cluster']}; multi-task {c['mtl']['backbone']} backbone, "
           f"{c['mtl']['n_train']} training images per seed, seeds {c['seeds']}. Full config: `config.json`.", "",
-          "## Did multi-task learning with the discovered task help?", "", _verdict(paired), "",
+          "## Did multi-task learning with the discovered task help?", "", _recommendation(m), "", _verdict(paired), "",
           _md_table(summary), "", "Paired differences to STL (mean over seeds, bootstrap interval):", "",
           _md_table(paired), "", "![comparison](mtl/comparison.png)", "",
+          *(["Which model the gate kept on each seed, and why:", "", _md_table(pd.DataFrame(m['mtl_gate'])[['seed', 'kept', 'val_gain', 'margin', 'accuracy', 'reason']]), ""]
+            if m.get('mtl_gate') else []),
           "## Disentangler", "", "Swap grid (row k: subspace k moved from image 1 to image 2):", "",
           "![swap grid](disentangler/swap_grid.png)", "", "![loss terms](disentangler/loss_terms.png)", "",
           "## Subspace choice", "", f"Clustered subspace: **{m['subspace']['subspace']}** (criterion `{m['subspace']['method']}`).", "",
@@ -460,7 +481,7 @@ def report_summary(out) -> str:
     m = json.loads((out/'metrics.json').read_text())
     s = pd.DataFrame(m['mtl_summary']); p = pd.DataFrame(m['mtl_paired'])
     aux = m['aux_labels']
-    lines = [f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
+    lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
              f"(NMI with principal {aux['principal_nmi']:.3f})", s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
 
