@@ -3,11 +3,6 @@ import sys, os, json, time
 from pathlib import Path
 from detaux_nb.study import *
 
-SIGNAL = Path('/work/signals/preset_ready')
-
-def poll():
-    if SIGNAL.exists(): print(f"SIGNAL present: {SIGNAL.read_text().strip()[:300]}", flush=True)
-
 def main(phase, *args):
     csv = Path(__file__).resolve().parents[1]/'nbs'/'09_study_runs.csv'
     if phase == 'one_axis':
@@ -18,7 +13,7 @@ def main(phase, *args):
         cells = [check_cell(c) for c in json.loads(args[0])]
     else: raise SystemExit(f"unknown phase {phase}")
     t0 = time.time()
-    run_study(cells, csv, log=lambda m: print(time.strftime('%H:%M:%S'), m, flush=True), between=poll)
+    run_study(cells, csv, log=lambda m: print(time.strftime('%H:%M:%S'), m, flush=True))
     print(f"phase {phase} done in {time.time() - t0:.0f} s", flush=True)
 
 if __name__ == '__main__': main(*sys.argv[1:])
