@@ -23,50 +23,15 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from .core import subsample
+from .core import subsample, check_codes, check_labels, _to_numpy
 
 # %% auto #0
-__all__ = ['SCORE_COLUMNS', 'SELECT_METHODS', 'check_codes', 'check_labels', 'check_factors', 'synthetic_codes', 'subspace_mi',
-           'subspace_scores', 'select_subspace', 'plot_subspace_scores', 'importance_matrix', 'DCIResult',
-           'dci_from_importance', 'dci', 'MIGResult', 'mig_from_mi', 'mig', 'SAPResult', 'sap',
+__all__ = ['SCORE_COLUMNS', 'SELECT_METHODS', 'check_factors', 'synthetic_codes', 'subspace_mi', 'linear_probe', 'probe_accuracy',
+           'probe_subspaces', 'subspace_scores', 'select_subspace', 'plot_subspace_scores', 'importance_matrix',
+           'DCIResult', 'dci_from_importance', 'dci', 'MIGResult', 'mig_from_mi', 'mig', 'SAPResult', 'sap',
            'disentanglement_scores', 'plot_importance']
 
-# %% ../nbs/02_subspace_metrics.ipynb #5c2496dd
-def _to_numpy(x):
-    "A numpy view of `x`, detaching and moving torch tensors to the CPU."
-    if hasattr(x, 'detach'): x = x.detach().cpu().numpy()
-    return np.asarray(x)
-
-def check_codes(Z, # codes, shape (N, K, d): N samples, K subspaces of d dims (numpy array or torch tensor)
-               ) -> np.ndarray: # float64 array of shape (N, K, d)
-    "Validate codes `Z` and return them as a float64 array of shape (N, K, d)."
-    Z = _to_numpy(Z)
-    if Z.ndim != 3:
-        raise ValueError(f"codes Z must have shape (N, K, d) (samples, subspaces, dims per subspace); got {Z.ndim}-D shape {Z.shape}. "
-                         "A flat (N, D) code can be passed as Z[:, :, None] (D one-dimensional subspaces).")
-    if not (np.issubdtype(Z.dtype, np.floating) or np.issubdtype(Z.dtype, np.integer)):
-        raise TypeError(f"codes Z must be numeric; got dtype {Z.dtype}")
-    if min(Z.shape) == 0: raise ValueError(f"codes Z must not be empty; got shape {Z.shape}")
-    Z = Z.astype(np.float64)
-    if not np.isfinite(Z).all():
-        bad = ~np.isfinite(Z).reshape(len(Z), -1).all(1)
-        raise ValueError(f"codes Z contain NaN or inf in {bad.sum()} of {len(Z)} samples (first: sample {bad.argmax()}); "
-                         "expected finite values (check the encoder / the training run for divergence)")
-    return Z
-
 # %% ../nbs/02_subspace_metrics.ipynb #6475177d
-def check_labels(y, # labels, one per sample (ints or strings)
-                 n:int, # number of samples the labels must match
-                 name:str='y', # what to call them in errors
-                ) -> np.ndarray: # 1-D array of labels
-    "Validate a label vector of length `n` with at least two distinct values."
-    y = _to_numpy(y)
-    if y.ndim != 1: raise ValueError(f"{name} must be 1-D (one label per sample); got shape {y.shape}")
-    if len(y) != n: raise ValueError(f"{name} has {len(y)} labels but the codes have {n} samples; expected one label per sample")
-    if np.issubdtype(y.dtype, np.floating) and not np.isfinite(y).all(): raise ValueError(f"{name} contains NaN or inf")
-    if len(np.unique(y)) < 2: raise ValueError(f"{name} takes a single value ({y[0]!r}); expected at least 2 distinct labels")
-    return y
-
 def check_factors(factors, # ground-truth factor indices, shape (N, F) (a 1-D array is one factor)
                   n:int, # number of samples they must match
                   names=None, # factor names (default 'f0', 'f1', ...)
@@ -123,7 +88,7 @@ def subspace_mi(Zk, # codes of one subspace, shape (N, d) (or (N,) for one dimen
     "Mutual information between a multi-dimensional code and discrete labels (Ross 2014 k-NN estimator)."
     X = _to_numpy(Zk).astype(np.float64)
     X = X.reshape(len(X), -1)
-    y = check_labels(y, len(X))
+    y = check_labels(y, len(X), 'y', min_classes=2)
     if not np.isfinite(X).all(): raise ValueError("codes contain NaN or inf; expected finite values")
     scale = np.sqrt(X.var(0).mean())
     X = X / (scale if scale > 0 else 1.0)
@@ -142,18 +107,48 @@ def subspace_mi(Zk, # codes of one subspace, shape (N, d) (or (N,) for one dimen
     mi = digamma(len(X)) + digamma(k_all).mean() - digamma(n_label).mean() - digamma(m).mean()
     return max(0.0, float(mi))
 
-# %% ../nbs/02_subspace_metrics.ipynb #83a37a8c
-SCORE_COLUMNS = ('ref_dot', 'mi', 'probe_acc', 'separability', 'variance')
+# %% ../nbs/02_subspace_metrics.ipynb #a1475346
+def linear_probe(max_iter:int=1000 # LogisticRegression iterations
+                ):
+    "The linear probe: standardised inputs, then a logistic regression (an sklearn pipeline, not fitted)"
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter))
 
-def _linear_probe():
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-
-def _probe_accuracy(X, y, n_folds, seed):
-    "Mean accuracy of a linear probe over stratified folds (fewer folds when a class is rarer than `n_folds`)."
+def probe_accuracy(X,                  # features (N, D) of one subspace (or any features)
+                   y,                  # labels (N,)
+                   n_folds:int|None=5, # stratified folds; None: one split of `train_frac` / rest
+                   train_frac:float=0.5, # with `n_folds=None`: fraction of the samples that fits the probe
+                   seed:int=0,         # seed of the folds or the split
+                   max_iter:int=1000   # LogisticRegression iterations
+                  ) -> float:
+    "Held-out accuracy of `linear_probe`: mean over stratified folds, or on one seeded split (nan if its fit part has one class)"
+    if n_folds is None:
+        perm = np.random.default_rng(seed).permutation(len(X))
+        tr, te = perm[:int(len(X) * train_frac)], perm[int(len(X) * train_frac):]
+        if len(np.unique(y[tr])) < 2: return np.nan
+        return linear_probe(max_iter).fit(X[tr], y[tr]).score(X[te], y[te])
     folds = min(n_folds, np.unique(y, return_counts=True)[1].min())
     if folds < 2: raise ValueError(f"the linear probe needs every label at least twice; the rarest label occurs {folds} time(s)")
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    return cross_val_score(_linear_probe(), X, y, cv=cv).mean()
+    return cross_val_score(linear_probe(max_iter), X, y, cv=cv).mean()
+
+# %% ../nbs/02_subspace_metrics.ipynb #d4ae7f1b
+def probe_subspaces(Z,                   # codes (N, K, D)
+                    factors,             # integer factors (N, F)
+                    names=None,          # factor names (default f0, f1, ...)
+                    train_frac:float=0.5, # fraction of the codes used to fit each probe; the rest scores it
+                    seed:int=0,          # seed of the split
+                    max_iter:int=500     # LogisticRegression iterations
+                   ) -> pd.DataFrame:    # held-out accuracies, one row per subspace, one column per factor
+    "Held-out accuracy of `linear_probe` for every (subspace, factor) on one seeded split: DataFrame (K x F)"
+    Z = check_codes(Z); factors = _to_numpy(factors)
+    if factors.ndim != 2 or len(factors) != len(Z): raise ValueError(f"factors must be (N={len(Z)}, F), got {factors.shape}")
+    names = list(names) if names is not None else [f'f{j}' for j in range(factors.shape[1])]
+    acc = [[probe_accuracy(Z[:, k], factors[:, j], None, train_frac, seed, max_iter) for j in range(factors.shape[1])]
+           for k in range(Z.shape[1])]
+    return pd.DataFrame(np.array(acc, float).reshape(Z.shape[1], -1), index=pd.Index(range(Z.shape[1]), name='subspace'), columns=names)
+
+# %% ../nbs/02_subspace_metrics.ipynb #83a37a8c
+SCORE_COLUMNS = ('ref_dot', 'mi', 'probe_acc', 'separability', 'variance')
 
 def _separability(X, ks, seed):
     "Best silhouette over KMeans clusterings with k in `ks`, and that k (nan, 1 for a subspace without spread)."
@@ -177,13 +172,13 @@ def subspace_scores(Z, # codes, shape (N, K, d); subspace 0 is the principal one
                     seed:int=0, # random seed (subsample, folds, KMeans)
                    ) -> pd.DataFrame: # one row per subspace (index 'subspace'), one column per score
     "Score every subspace of `Z` against the principal labels `y`: a tidy DataFrame, one row per subspace."
-    Z = check_codes(Z); N, K, d = Z.shape
+    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
     which = tuple(which)
     unknown = set(which) - set(SCORE_COLUMNS)
     if unknown: raise ValueError(f"unknown scores {sorted(unknown)}; expected a subset of {SCORE_COLUMNS}")
     needs_y = {'mi', 'probe_acc'} & set(which)
     if y is None and needs_y: raise ValueError(f"scores {sorted(needs_y)} need the principal labels y")
-    if y is not None: y = check_labels(y, N)
+    if y is not None: y = check_labels(y, N, 'y', min_classes=2)
     df = pd.DataFrame({'principal': np.arange(K) == 0}, index=pd.RangeIndex(K, name='subspace'))
     if 'ref_dot' in which:
         df['dot_mean'] = np.einsum('nd,nkd->k', Z[:, 0], Z) / N
@@ -194,7 +189,7 @@ def subspace_scores(Z, # codes, shape (N, K, d); subspace 0 is the principal one
         df['mi'] = [subspace_mi(Zs[:, k], ys, n_neighbors, seed) for k in range(K)]
         df['mi_norm'] = df['mi'] / entropy(np.unique(ys, return_counts=True)[1])
     if 'probe_acc' in which:
-        df['probe_acc'] = [_probe_accuracy(Zs[:, k], ys, n_folds, seed) for k in range(K)]
+        df['probe_acc'] = [probe_accuracy(Zs[:, k], ys, n_folds, seed=seed) for k in range(K)]
         df['probe_chance'] = np.unique(ys, return_counts=True)[1].max() / len(ys)
     if 'separability' in which:
         df['separability'], df['n_clusters'] = zip(*[_separability(Zs[:, k], ks, seed) for k in range(K)])
@@ -216,7 +211,7 @@ def select_subspace(Z, # codes, shape (N, K, d) with K >= 2; subspace 0 is the p
     if method not in SELECT_METHODS: raise ValueError(f"unknown method {method!r}; expected one of {list(SELECT_METHODS)}")
     col, direction = SELECT_METHODS[method]
     if scores is None:
-        Z = check_codes(Z)
+        Z = check_codes(Z, dtype=np.float64)
         if Z.shape[1] < 2: raise ValueError(f"need at least 2 subspaces to choose one besides the principal subspace 0; got K={Z.shape[1]}")
         scores = subspace_scores(Z, y, which=(col, 'variance'), **kwargs)
     missing = {col, 'variance'} - set(scores.columns)
@@ -256,7 +251,7 @@ def _make_model(model, seed):
     "A fresh sklearn classifier for DCI importances."
     if model == 'forest': return RandomForestClassifier(10, max_features=None, min_samples_leaf=5, random_state=seed)
     if model == 'gbt': return GradientBoostingClassifier(random_state=seed)
-    if model == 'logistic': return _linear_probe()
+    if model == 'logistic': return linear_probe()
     if isinstance(model, str): raise ValueError(f"unknown model {model!r}; expected 'forest', 'gbt', 'logistic' or an sklearn classifier")
     if not hasattr(model, 'fit'): raise TypeError(f"model must be a name or an sklearn classifier with fit/predict; got {type(model).__name__}")
     return clone(model)
@@ -289,7 +284,7 @@ def importance_matrix(Z, # codes, shape (N, K, d)
                       seed:int=0, # random seed (split and model)
                      ) -> tuple: # (importance DataFrame (K*d dims x F factors), per-factor DataFrame: accuracy, chance)
     "Per-dimension importance of each factor (columns sum to 1) and held-out accuracy, one classifier per factor."
-    Z = check_codes(Z); N, K, d = Z.shape
+    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
     V, names = check_factors(factors, N, names)
     X = Z.reshape(N, -1)
     tr, te = _split(N, test_size, seed)
@@ -357,7 +352,7 @@ def dci(Z, # codes, shape (N, K, d)
        ): # DCIResult, or {'dim': DCIResult, 'subspace': DCIResult} for per='both'
     "DCI (Eastwood & Williams 2018) of codes `Z` against ground-truth `factors`, per dimension and/or per subspace."
     _check_per(per)
-    Z = check_codes(Z); N, K, d = Z.shape
+    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
     imp, acc = importance_matrix(Z, factors, names, model, test_size, seed)
     res = {'dim': dci_from_importance(imp, acc, 'dim'), 'subspace': dci_from_importance(_by_subspace(imp, K, d), acc, 'subspace')}
     return res if per == 'both' else res[per]
@@ -397,7 +392,7 @@ def mig(Z, # codes, shape (N, K, d)
        ): # MIGResult, or {'dim': ..., 'subspace': ...} for per='both'
     "Mutual information gap (Chen et al. 2018) of codes `Z` against ground-truth `factors`, per dimension and/or per subspace."
     _check_per(per)
-    Z = check_codes(Z); N, K, d = Z.shape
+    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
     V, names = check_factors(factors, N, names)
     idx = subsample(N, max_samples, seed); Z, V = Z[idx], V[idx]
     H = [entropy(np.unique(V[:, j], return_counts=True)[1]) for j in range(V.shape[1])]
@@ -436,7 +431,7 @@ def sap(Z, # codes, shape (N, K, d)
        ): # SAPResult, or {'dim': ..., 'subspace': ...} for per='both'
     "SAP score (Kumar et al. 2018) of codes `Z` against ground-truth `factors`, per dimension and/or per subspace."
     _check_per(per)
-    Z = check_codes(Z); N, K, d = Z.shape
+    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
     V, names = check_factors(factors, N, names)
     if K * d < 2: raise ValueError("SAP needs at least 2 code dimensions")
     tr, te = _split(N, test_size, seed)
