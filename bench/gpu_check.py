@@ -13,7 +13,7 @@ paper batch's (baseline: run 1, measured in the same run).
 GPU:        python bench/gpu_check.py                      (stops with an error when no CUDA device is present)
 CPU smoke:  OMP_NUM_THREADS=1 python bench/gpu_check.py --cpu   (tiny step counts and batches; checks the code path)
 """
-import argparse, os, sys, time
+import argparse, sys, time
 
 import numpy as np
 import torch
@@ -60,7 +60,8 @@ def data_only(dl, n_batches, warmup, dev):
 
 def disentangler_run(ds, bs, steps, warmup, dev, workers):
     from detaux_nb.data import pair_dls, shapes3d_split
-    from detaux_nb.disentangler import TWIN_PAPER, disentangler_learner
+    from detaux_nb.disentangler import disentangler_learner
+    from detaux_nb.twin import TWIN_PAPER
     cfg = TWIN_PAPER
     train_idx, test_idx = shapes3d_split(ds)
     dls = pair_dls(ds, principal='scale', mode=cfg['mode'], p=cfg['p'], bs=bs, n_train=(steps + warmup) * bs,
@@ -125,7 +126,6 @@ def main(argv=None):
         steps, mtl_steps, warmup = a.steps or 150, a.mtl_steps or 150, a.warmup or 10
         bs, big, mtl_bs = a.bs, a.big_bs or 256, a.mtl_bs or 32
     torch.backends.cudnn.benchmark = dev.type == 'cuda'
-    os.environ.setdefault('IN_TEST', '1')  # silent learners
     from detaux_nb.data import Shapes3DTwin
     ds = Shapes3DTwin(size=64)
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'CPU ({torch.get_num_threads()} threads)'

@@ -18,7 +18,7 @@ import json, time
 import numpy as np
 from fastcore.script import call_parse
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
-from detaux_nb.disentangler import TWIN_QUICK, TWIN_QUICK_FORCED, principal_summary, train_disentangler
+from detaux_nb.twin import TWIN_QUICK, TWIN_QUICK_FORCED, merge_preset, principal_summary, train_disentangler
 
 PRESETS = dict(label=TWIN_QUICK, factor=TWIN_QUICK_FORCED)   # bench name of the pair mode -> its preset
 
@@ -34,8 +34,7 @@ def main(seeds:str='0,1,2',          # comma-separated training seeds
     for mode in res:
         for seed in map(int, seeds.split(',')):
             base = PRESETS[mode]
-            cfg = dict(base, **{k: v for k, v in over.items() if k not in ('loss_kw', 'schedule_kw')}, seed=seed)
-            for k in ('loss_kw', 'schedule_kw'): cfg[k] = dict(base[k], **over.get(k, {}))
+            cfg = merge_preset(base, dict(over, seed=seed))
             t0 = time.time()
             learn = train_disentangler(ds, principal, train_idx, cfg, valid_idx=test_idx, progress=False)
             secs = time.time() - t0

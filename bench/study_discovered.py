@@ -4,7 +4,8 @@ from pathlib import Path
 import numpy as np
 from detaux_nb.core import subsample, atomic_write, artifact_dir
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
-from detaux_nb.disentangler import TWIN_QUICK, _preset, _preset_key, _twin_paths, twin_model, encode
+from detaux_nb.disentangler import encode
+from detaux_nb.twin import TWIN_QUICK, _preset, _preset_key, _twin_paths, twin_model
 from detaux_nb.metrics import select_subspace
 from detaux_nb.clustering import discover_aux_labels
 from detaux_nb.ablations import nearest_mean_labels

@@ -21,15 +21,15 @@ are merged into the preset's `loss_kw` / `schedule_kw`, so `{"loss_kw": {"margin
 architecture can learn scale when it is told the labels.
 Two trials run side by side on two cores (one thread each) at about the speed of one trial on two threads.
 """
-import argparse, json, os, time
+import argparse, json, time
 from pathlib import Path
-os.environ.setdefault('IN_TEST', '1')   # no progress bars
 import numpy as np, torch, torch.nn as nn
 from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from detaux_nb.data import Shapes3DTwin, shapes3d_split, to_tensor_images
-from detaux_nb.disentangler import (TWIN_PAPER, ProbeCallback, _preset, conv_encoder, encode, heldout_twin_idx,
-                                    probe_subspaces, train_twin)
+from detaux_nb.disentangler import conv_encoder, encode
+from detaux_nb.metrics import probe_subspaces
+from detaux_nb.twin import TWIN_PAPER, ProbeCallback, heldout_twin_idx, merge_preset, train_twin
 
 BASE = dict(TWIN_PAPER, size=32, arch='conv32', mode='forced', n_train=20_000, n_epoch=12, lr=2e-3, noise=0.,
             loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4, n_mix=16),
@@ -58,10 +58,7 @@ class HingeAnneal(Callback):
         if self.training: self.learn.loss_func.hinge_weight = self.a + (self.b - self.a) * self.pct_train
 
 def trial(name, over, out, one_cycle=None, hinge_anneal=None):
-    over = dict(over)
-    loss_kw = dict(BASE['loss_kw'], **over.pop('loss_kw', {}))
-    schedule_kw = dict(BASE['schedule_kw'], **over.pop('schedule_kw', {}))
-    cfg = _preset(BASE, loss_kw=loss_kw, schedule_kw=schedule_kw, **over)
+    cfg = merge_preset(BASE, over)
     ds = Shapes3DTwin(size=cfg['size'])
     probe = ProbeCallback(ds.subset(heldout_twin_idx(ds, 2000, seed=1)), 'scale')
     cbs = [probe]

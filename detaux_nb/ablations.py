@@ -332,7 +332,7 @@ def ablate_gt_factor(ds:FactorDataset, # the images, with known factors
 # %% ../nbs/05_ablations.ipynb #84d60b17
 def _probe_principal(Z, y, train_idx, seed):
     "Held-out accuracy of a linear probe for `y` on every subspace, fitted and scored inside the training positions"
-    from detaux_nb.disentangler import probe_subspaces
+    from detaux_nb.metrics import probe_subspaces
     return probe_subspaces(Z[train_idx], y[train_idx, None], names=['principal'], seed=seed)['principal'].to_numpy()
 
 def ablate_oracle_p(ds:FactorDataset, # the images
@@ -394,7 +394,8 @@ def twin_ablation_codes(ds:FactorDataset, # the images to encode (e.g. from `twi
     "Codes (N, K, d) of `ds` by the cached twin disentangler of `preset` (trained if missing), cached in `artifact_dir('ablations')`"
     import hashlib, json
     from detaux_nb.data import atomic_write
-    from detaux_nb.disentangler import TWIN_QUICK, encode, twin_model
+    from detaux_nb.disentangler import encode
+    from detaux_nb.twin import TWIN_QUICK, twin_model
     cfg = dict(preset or TWIN_QUICK, **overrides)
     h = hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode())
     h.update(np.ascontiguousarray(ds.rows).tobytes()); h.update(str(ds.img_shape).encode())

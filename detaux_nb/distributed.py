@@ -24,7 +24,8 @@ from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
 from .core import artifact_dir, atomic_write, subsample
 from .data import Shapes3DTwin, load_shapes3d, pair_dls, shapes3d_split, task_dls
-from .disentangler import TWIN_PAPER, TWIN_QUICK, TermsLog, disentangler_learner
+from .disentangler import TermsLog, disentangler_learner
+from .twin import TWIN_PAPER, TWIN_QUICK
 from .mtl import BestModel, PCGrad, mtl_learner
 
 # %% ../nbs/08_distributed.ipynb #200c4a76

@@ -15,6 +15,7 @@ import numpy as np, pandas as pd, torch
 from fastcore.script import anno_parser
 from .data import *
 from .disentangler import *
+from .twin import *
 from .metrics import *
 from .clustering import *
 from .mtl import *
