@@ -56,7 +56,8 @@ def h5_peak_rss(n):
             j = min(n, i + 10_000); im[i:j] = tw.batch(np.arange(i, j))[0]; lb[i:j] = tw.factors[i:j]
     code = f"""
 import resource, numpy as np
-from detaux_nb.data import load_shapes3d, task_dls
+from detaux_nb.data import task_dls
+from detaux_nb.images import load_shapes3d
 ds = load_shapes3d({str(path)!r})
 dls = task_dls(ds, ['scale'], train_idx=np.arange(len(ds)), valid_pct=0.01, bs=512, device='cpu')
 dls.train.dataset.shuffle = False  # one sequential pass, as a data scan would

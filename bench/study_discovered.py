@@ -8,7 +8,7 @@ from detaux_nb.disentangler import encode
 from detaux_nb.twin import TWIN_QUICK, _preset, _preset_key, _twin_paths, twin_model
 from detaux_nb.metrics import select_subspace
 from detaux_nb.clustering import discover_aux_labels
-from detaux_nb.ablations import nearest_mean_labels
+from detaux_nb.clustering import nearest_mean_labels
 from detaux_nb.study import STUDY_CENTRE, STUDY_RUN, run_study
 
 cfg = _preset(TWIN_QUICK, **json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})

@@ -14,14 +14,14 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from .core import subsample
 from .data import FactorDataset, artifact_dir
-from .clustering import METHODS, discover_aux_labels
+from .clustering import METHODS, discover_aux_labels, nearest_mean_labels
 from .mtl import compare_stl_mtl, random_labels
 
 # %% auto #0
-__all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN', 'RECON_ONLY_TWIN', 'nearest_mean_labels',
-           'cluster_codes', 'label_diagnostics', 'Ablation', 'run_arms', 'plot_ablation', 'ablate_random_labels',
-           'ablate_n_clusters', 'ablate_subspace', 'ablate_cluster_method', 'ablate_no_disentanglement',
-           'ablate_gt_factor', 'ablate_oracle_p', 'twin_ablation_data', 'twin_ablation_codes']
+__all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN', 'RECON_ONLY_TWIN', 'cluster_codes',
+           'label_diagnostics', 'Ablation', 'run_arms', 'plot_ablation', 'ablate_random_labels', 'ablate_n_clusters',
+           'ablate_subspace', 'ablate_cluster_method', 'ablate_no_disentanglement', 'ablate_gt_factor',
+           'ablate_oracle_p', 'twin_ablation_data', 'twin_ablation_codes']
 
 # %% ../nbs/05_ablations.ipynb #056a1f3f
 def _check_positions(idx, n, what):
@@ -43,16 +43,6 @@ def _check_k(k, K, what='k'):
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool): raise TypeError(f"{what} must be an int subspace index; got {k!r}")
     if not 0 <= k < K: raise ValueError(f"{what}={k} is not a subspace index 0..{K - 1}")
     return int(k)
-
-def nearest_mean_labels(Zfit, # (n, d) codes that were clustered
-                        labels, # (n,) their class ids 0..C-1
-                        Z, # (m, d) codes to label
-                       )->np.ndarray:
-    "Class of the nearest class mean (Euclidean) of the clustered codes, for every row of `Z`"
-    C = int(labels.max()) + 1
-    means = np.stack([Zfit[labels == c].mean(0) for c in range(C)])
-    d2 = (Z**2).sum(1, keepdims=True) - 2 * Z @ means.T + (means**2).sum(1)   # chunk-free: (m, C) is small
-    return d2.argmin(1).astype(np.int64)
 
 def cluster_codes(Zk, # (N, d) codes of every image (one subspace, or several concatenated)
                   train_idx, # positions whose codes are clustered

@@ -20,11 +20,11 @@ from sklearn.metrics.cluster import contingency_matrix
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
-from .core import atomic_write, subsample
+from .core import atomic_write, subsample, check_codes, check_labels
 
 # %% auto #0
-__all__ = ['METHODS', 'NOISE_MODES', 'AuxLabels', 'discover_aux_labels', 'assign_by_reachability', 'save_aux_labels',
-           'load_aux_labels', 'LabelReport', 'label_report', 'plot_contingency', 'plot_embedding']
+__all__ = ['METHODS', 'NOISE_MODES', 'AuxLabels', 'discover_aux_labels', 'assign_by_reachability', 'nearest_mean_labels',
+           'save_aux_labels', 'load_aux_labels', 'LabelReport', 'label_report', 'plot_contingency', 'plot_embedding']
 
 # %% ../nbs/03_clustering.ipynb #eac36f7b
 @dataclass(repr=False)
@@ -70,19 +70,9 @@ METHODS = ('kmeans', 'hdbscan', 'gmm')
 NOISE_MODES = ('class', 'nearest')
 
 def _as_codes(Zk) -> np.ndarray:
-    "`Zk` as a C-contiguous float (N, d) numpy array, or a `TypeError`/`ValueError` that says what is wrong."
-    if hasattr(Zk, 'detach'): Zk = Zk.detach().cpu().numpy()   # a torch tensor
-    Z = np.asarray(Zk)
-    if Z.dtype == bool or Z.dtype.kind not in 'fiu':
-        raise TypeError(f"Zk must hold real-valued codes (float array of shape (N, d)); got dtype {Z.dtype}")
-    if Z.ndim != 2:
-        hint = " (for (N, K, d) codes pass the chosen subspace, Z[:, k])" if Z.ndim == 3 else ""
-        raise ValueError(f"Zk must be 2-D, (N points, d dims) codes of one subspace{hint}; got shape {Z.shape}")
-    if Z.shape[0] < 2 or Z.shape[1] < 1: raise ValueError(f"Zk needs at least 2 points and 1 dim; got shape {Z.shape}")
-    bad = ~np.isfinite(Z).all(1)
-    if bad.any():
-        raise ValueError(f"Zk has {int(bad.sum())} rows with NaN/inf values (first rows: {np.flatnonzero(bad)[:5].tolist()}); "
-                         "expected finite codes")
+    "`Zk` checked by `check_codes` as (N, d) codes of at least 2 points, C-contiguous float (float32 stays float32)"
+    Z = check_codes(Zk, name='Zk', ndim=2)
+    if len(Z) < 2: raise ValueError(f"Zk needs at least 2 points; got shape {Z.shape}")
     return np.ascontiguousarray(Z, dtype=Z.dtype if Z.dtype in (np.float32, np.float64) else np.float64)
 
 def _as_seed(seed) -> int:
@@ -154,6 +144,7 @@ def discover_aux_labels(
     return AuxLabels(labels.astype(np.int64), len(sizes), sizes, float(noise_frac), sil, method, params, seed,
                      noise_label, _jsonable(selection))
 
+# %% ../nbs/03_clustering.ipynb #9ace24fc
 def _candidate_ks(n_clusters, k_range, N) -> list:
     "The numbers of clusters to try: `[n_clusters]`, or the usable part of `k_range` for 'auto'."
     if n_clusters == 'auto':
@@ -235,6 +226,7 @@ def assign_by_reachability(
         labels[clustered & (mr[rows, best] > reach[np.maximum(labels, 0)])] = -1
     return labels
 
+# %% ../nbs/03_clustering.ipynb #921549b7
 def _hdbscan_labels(Z, mcs, ms, noise, n_fit, assign_k, seed, n_jobs=None, **kwargs):
     "HDBSCAN fitted on a seeded subsample of `n_fit` points; every other point assigned by mutual reachability."
     fit_idx = subsample(len(Z), n_fit, seed)
@@ -274,12 +266,26 @@ def _gmm_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, covariance_type='fu
     params = dict(k=k, covariance_type=covariance_type, k_range=ks if auto else None)
     return labels, params, dict(criterion='bic', scores=bic) if auto else {}
 
+# %% ../nbs/03_clustering.ipynb #f0c143c9
+def nearest_mean_labels(Zfit, # (n, d) codes that were clustered
+                        labels, # (n,) their class ids 0..C-1
+                        Z, # (m, d) codes to label
+                       )->np.ndarray: # (m,) int64 class ids
+    "Class of the nearest class mean (Euclidean) of the clustered codes, for every row of `Z`"
+    Zfit, Z = check_codes(Zfit, name='Zfit', ndim=2), check_codes(Z, name='Z', ndim=2)
+    labels = check_labels(labels, len(Zfit), 'labels', integer=True)
+    if Z.shape[1] != Zfit.shape[1]: raise ValueError(f"Z has {Z.shape[1]} dims but Zfit has {Zfit.shape[1]}")
+    C = int(labels.max()) + 1
+    means = np.stack([Zfit[labels == c].mean(0) for c in range(C)])
+    d2 = (Z**2).sum(1, keepdims=True) - 2 * Z @ means.T + (means**2).sum(1)   # chunk-free: (m, C) is small
+    return d2.argmin(1).astype(np.int64)
+
 # %% ../nbs/03_clustering.ipynb #7dc87849
 def _stem(path) -> Path:
     path = Path(path)
     return path.with_suffix('') if path.suffix in ('.npy', '.json') else path
 
-def _digest(labels) -> str: return hashlib.sha256(np.ascontiguousarray(labels, dtype='<i8').tobytes()).hexdigest()
+def _labels_sha256(labels) -> str: return hashlib.sha256(np.ascontiguousarray(labels, dtype='<i8').tobytes()).hexdigest()
 
 def save_aux_labels(
     aux: AuxLabels,   # labels to save
@@ -288,7 +294,7 @@ def save_aux_labels(
     "Write the labels (.npy) and their diagnostics (.json) atomically; returns both paths."
     if not isinstance(aux, AuxLabels): raise TypeError(f"aux must be an AuxLabels; got {type(aux).__name__}")
     stem = _stem(path)
-    diag = dict(aux.diagnostics(), labels_sha256=_digest(aux.labels), labels_file=stem.name + '.npy')
+    diag = dict(aux.diagnostics(), labels_sha256=_labels_sha256(aux.labels), labels_file=stem.name + '.npy')
     npy = atomic_write(stem.with_name(stem.name + '.npy'), lambda tmp: np.save(tmp, aux.labels.astype(np.int64)))
     js = atomic_write(stem.with_name(stem.name + '.json'), lambda tmp: Path(tmp).write_text(json.dumps(diag, indent=1)))
     return npy, js
@@ -301,7 +307,7 @@ def load_aux_labels(path) -> AuxLabels:  # file stem (or the .npy/.json path) gi
         if not p.exists(): raise FileNotFoundError(f"{p} not found (save_aux_labels writes {npy.name} and {js.name})")
     d = json.loads(js.read_text())
     labels = np.load(npy, allow_pickle=False)
-    if labels.shape != (d['n'],) or _digest(labels) != d['labels_sha256']:
+    if labels.shape != (d['n'],) or _labels_sha256(labels) != d['labels_sha256']:
         raise ValueError(f"{npy.name} does not match {js.name} (shape {labels.shape}, expected ({d['n']},) with the "
                          "recorded SHA-256): the files come from different runs")
     sel = d['selection']
@@ -310,12 +316,6 @@ def load_aux_labels(path) -> AuxLabels:  # file stem (or the .npy/.json path) gi
                      d['method'], d['params'], d['seed'], d['noise_label'], sel)
 
 # %% ../nbs/03_clustering.ipynb #fbe1f026
-def _as_label_vector(y, n, name) -> np.ndarray:
-    y = np.asarray(y.detach().cpu() if hasattr(y, 'detach') else y)
-    if y.shape != (n,): raise ValueError(f"{name} must be a vector of {n} labels (one per point); got shape {y.shape}")
-    if y.dtype.kind not in 'iubUO': raise TypeError(f"{name} must hold discrete labels (int or str); got dtype {y.dtype}")
-    return y
-
 def _as_factors(factors, names, n) -> dict:
     "Factors as {name: (n,) labels}, from an (n, F) array (+ names), a dict or a DataFrame."
     if factors is None: return {}
@@ -326,7 +326,7 @@ def _as_factors(factors, names, n) -> dict:
         names = list(names) if names is not None else [f'factor_{i}' for i in range(F.shape[1])]
         if len(names) != F.shape[1]: raise ValueError(f"{len(names)} names for {F.shape[1]} factors")
         factors = dict(zip(names, F.T))
-    return {str(k): _as_label_vector(v, n, f"factor {k!r}") for k, v in factors.items()}
+    return {str(k): check_labels(v, n, f"factor {k!r}", discrete=True) for k, v in factors.items()}
 
 def _agreement(aux, y) -> dict:
     h, c, _ = homogeneity_completeness_v_measure(y, aux)
@@ -354,6 +354,7 @@ class LabelReport:
         head = self.__repr__().split('\n\n')[0].replace('\n', '<br>')
         return f"<p>{head}</p>{self.scores.round(4).to_html()}"
 
+# %% ../nbs/03_clustering.ipynb #ef205c45
 def label_report(
     aux: AuxLabels,            # labels to judge
     principal,                 # (N,) principal-task labels of the same points
@@ -367,7 +368,7 @@ def label_report(
     "Agreement of `aux` with the principal labels and each factor (NMI, ARI, homogeneity, completeness), balance, figures."
     if not isinstance(aux, AuxLabels): raise TypeError(f"aux must be an AuxLabels; got {type(aux).__name__}")
     n, lab = len(aux), aux.labels
-    y = _as_label_vector(principal, n, 'principal')
+    y = check_labels(principal, n, 'principal', discrete=True)
     facs = _as_factors(factors, names, n)
     if principal_name in facs and not np.array_equal(facs[principal_name], y):
         raise ValueError(f"factor {principal_name!r} differs from the principal labels of that name; rename one of them")
@@ -397,6 +398,7 @@ def label_report(
             plot_embedding(Zk, aux, ax=ax, seed=seed); figures['embedding'] = fig
     return LabelReport(scores, balance, summary, figures)
 
+# %% ../nbs/03_clustering.ipynb #c359582f
 def plot_contingency(
     labels,          # (N,) auxiliary class ids
     y,               # (N,) reference labels (principal task or a factor)
@@ -414,6 +416,7 @@ def plot_contingency(
     ax.set(xlabel=name, ylabel='auxiliary class', title=f'auxiliary classes vs {name}')
     return ax
 
+# %% ../nbs/03_clustering.ipynb #0473b6a7
 def plot_embedding(
     Zk,              # (N, d) codes that were clustered
     aux,             # AuxLabels (or an (N,) label vector) to colour by

@@ -92,7 +92,8 @@ def check_codes(Z,               # codes (numpy array or torch tensor)
     Z = _to_numpy(Z)
     if Z.dtype.kind not in 'fiu': raise TypeError(f"{name} must be numeric codes; got dtype {Z.dtype}")
     if Z.ndim != ndim:
-        hint = ". A flat (N, D) code can be passed as Z[:, :, None] (D one-dimensional subspaces)." if ndim == 3 and Z.ndim == 2 else ''
+        hint = {(3, 2): ". A flat (N, D) code can be passed as Z[:, :, None] (D one-dimensional subspaces).",
+                (2, 3): ". For (N, K, d) codes pass the chosen subspace, Z[:, k]."}.get((ndim, Z.ndim), '')
         raise ValueError(f"{name} must have shape {_CODE_SHAPES.get(ndim, f'of {ndim} dims')}; got {Z.ndim}-D shape {Z.shape}{hint}")
     if n is not None and len(Z) != n: raise ValueError(f"{name} has {len(Z)} rows; expected {n}, one per sample")
     if min(Z.shape) == 0: raise ValueError(f"{name} must not be empty; got shape {Z.shape}")
@@ -153,6 +154,7 @@ def setup_output(bars:bool|None=None, # show progress bars; None: only in a term
     if notebook if short_warnings is None else short_warnings: warnings.formatwarning = _short_warning
     return bars
 
+# %% ../nbs/00_core.ipynb #f0321dce
 def short_path(p # a path
               ) -> str:
     "`p` relative to the working folder when inside it, else with the home folder written `~`"

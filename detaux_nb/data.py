@@ -1,4 +1,4 @@
-"""Factor datasets, the offline 3DShapes twin, real-file loaders, your own images, pair sampling for weak supervision and the fastai `DataLoaders` of both training stages.
+"""Factor datasets, the offline 3DShapes twin, resizing on read, pair sampling for weak supervision and the fastai `DataLoaders` of both training stages (real files and your own images are loaded in `00b_images`).
 
 Docs: https://detaux-nb.github.io/detaux-nb/data.html.md"""
 
@@ -9,18 +9,16 @@ from __future__ import annotations
 import colorsys, functools, math, warnings
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
-from fastcore.basics import store_attr, listify, chunked
+from fastcore.basics import store_attr, listify, chunked, patch
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 from .core import *
 
 # %% auto #0
-__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'DSPRITES_NAMES', 'IMAGE_EXTS', 'FactorDataset', 'TwinImages', 'Shapes3DTwin',
-           'show_factor_sweep', 'ResizedImages', 'resized', 'H5Array', 'load_shapes3d', 'ScaledImages', 'load_dsprites',
-           'ImageLabelDataset', 'from_arrays', 'read_image', 'image_files', 'read_images', 'read_image_folder',
-           'from_folder', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper', 'BatchDL',
-           'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
+__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'FactorDataset', 'TwinImages', 'Shapes3DTwin', 'show_factor_sweep',
+           'ResizedImages', 'resized', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper',
+           'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
            'subsample']
 
 # %% ../nbs/00_data.ipynb #90a740f3
@@ -82,49 +80,57 @@ class FactorDataset:
     def __repr__(self):
         return f"{type(self).__name__}(n={len(self)}, img_shape={self.img_shape}, factors={dict(zip(self.names, self.sizes))})"
 
-    def factor_index(self, f): # a factor name or index
-        "Column index of factor `f`"
-        if isinstance(f, (int, np.integer)):
-            if not 0 <= f < self.n_factors: raise IndexError(f"factor index {f} out of range for {self.n_factors} factors")
-            return int(f)
-        if f not in self.names: raise ValueError(f"unknown factor {f!r}; factors are {self.names}")
-        return self.names.index(f)
+# %% ../nbs/00_data.ipynb #47a57fe4
+@patch
+def factor_index(self:FactorDataset, f): # a factor name or index
+    "Column index of factor `f`"
+    if isinstance(f, (int, np.integer)):
+        if not 0 <= f < self.n_factors: raise IndexError(f"factor index {f} out of range for {self.n_factors} factors")
+        return int(f)
+    if f not in self.names: raise ValueError(f"unknown factor {f!r}; factors are {self.names}")
+    return self.names.index(f)
 
-    def batch(self, idxs): # positions in this dataset
-        "Images (B,H,W,C uint8) and factors (B,F) for positions `idxs`, read in one vectorised call"
-        idxs = np.asarray(idxs, dtype=np.int64)
-        return _read_rows(self.images, self.rows[idxs]), self.factors[idxs]
+@patch
+def batch(self:FactorDataset, idxs): # positions in this dataset
+    "Images (B,H,W,C uint8) and factors (B,F) for positions `idxs`, read in one vectorised call"
+    idxs = np.asarray(idxs, dtype=np.int64)
+    return _read_rows(self.images, self.rows[idxs]), self.factors[idxs]
 
-    def __getitem__(self, i):
-        x, f = self.batch(np.array([i]))
-        return x[0], f[0]
+@patch
+def __getitem__(self:FactorDataset, i):
+    x, f = self.batch(np.array([i]))
+    return x[0], f[0]
 
-    def subset(self, idxs): # positions to keep
-        "A view of this dataset restricted to `idxs`"
-        idxs = np.asarray(idxs, dtype=np.int64)
-        res = object.__new__(type(self))
-        res.__dict__.update({k: v for k, v in self.__dict__.items() if k != '_is_grid'})
-        res.factors, res.rows = self.factors[idxs], self.rows[idxs]
-        return res
+@patch
+def subset(self:FactorDataset, idxs): # positions to keep
+    "A view of this dataset restricted to `idxs`"
+    idxs = np.asarray(idxs, dtype=np.int64)
+    res = object.__new__(type(self))
+    res.__dict__.update({k: v for k, v in self.__dict__.items() if k != '_is_grid'})
+    res.factors, res.rows = self.factors[idxs], self.rows[idxs]
+    return res
 
-    def image_keys(self) -> list:
-        "A key per image: its file path relative to the folder for folder data (`keys`), else its index in the source"
-        keys = getattr(self, 'keys', None)
-        return [keys[r] for r in self.rows] if keys is not None else [str(r) for r in self.rows]
+@patch
+def image_keys(self:FactorDataset) -> list:
+    "A key per image: its file path relative to the folder for folder data (`keys`), else its index in the source"
+    keys = getattr(self, 'keys', None)
+    return [keys[r] for r in self.rows] if keys is not None else [str(r) for r in self.rows]
 
-    def index_of(self, factors): # (..., F) factor indices
-        "Position of the image with the given factor values, for datasets that are a full factor grid in storage order"
-        if not self.is_grid: raise ValueError("index_of needs a full factor grid in mixed-radix storage order (last factor fastest)")
-        factors = np.asarray(factors)
-        return np.ravel_multi_index(tuple(np.moveaxis(factors, -1, 0)), self.sizes)
+# %% ../nbs/00_data.ipynb #25b868c9
+@patch
+def index_of(self:FactorDataset, factors): # (..., F) factor indices
+    "Position of the image with the given factor values, for datasets that are a full factor grid in storage order"
+    if not self.is_grid: raise ValueError("index_of needs a full factor grid in mixed-radix storage order (last factor fastest)")
+    factors = np.asarray(factors)
+    return np.ravel_multi_index(tuple(np.moveaxis(factors, -1, 0)), self.sizes)
 
-    @property
-    def is_grid(self):
-        "True when the factors enumerate the full grid in storage order (last factor fastest)"
-        if not hasattr(self, '_is_grid'):
-            n = int(np.prod(self.sizes))
-            self._is_grid = len(self) == n and bool((np.ravel_multi_index(tuple(self.factors.T), self.sizes) == np.arange(n)).all())
-        return self._is_grid
+@patch(as_prop=True)
+def is_grid(self:FactorDataset):
+    "True when the factors enumerate the full grid in storage order (last factor fastest)"
+    if not hasattr(self, '_is_grid'):
+        n = int(np.prod(self.sizes))
+        self._is_grid = len(self) == n and bool((np.ravel_multi_index(tuple(self.factors.T), self.sizes) == np.arange(n)).all())
+    return self._is_grid
 
 # %% ../nbs/00_data.ipynb #2e306796
 SHAPES3D_NAMES = ['floor_hue', 'wall_hue', 'object_hue', 'scale', 'shape', 'orientation']
@@ -148,6 +154,7 @@ def _room(xx, yy, t):
     floor = np.where(yy > 0.82, 0, np.where(yy > 0.68, 1, 2))
     return np.where(yy > horizon, floor, np.where(xx < corner, 3, 4))
 
+# %% ../nbs/00_data.ipynb #8af6aa3d
 def _object(shape, scale, t, xx, yy):
     "Mask and shading level (0-7) of the object for `shape` (0 cube, 1 cylinder, 2 sphere, 3 capsule)"
     n, h = _N_OBJ_SHADES, 0.44*scale            # object height in image units
@@ -295,188 +302,6 @@ def resized(ds:FactorDataset, # any factor dataset
     res.images = ResizedImages(ds.images, size)
     return res
 
-# %% ../nbs/00_data.ipynb #8b40fd11
-def _existing(path):
-    path = Path(path).expanduser()
-    if not path.exists(): raise FileNotFoundError(f"no such file or folder: {path}")
-    return path
-
-class H5Array:
-    "A dataset inside an HDF5 file as a lazy, picklable array-like (each process opens the file itself)"
-    def __init__(self, path, key):
-        import h5py
-        self.path, self.key = str(_existing(path)), key
-        with h5py.File(self.path, 'r') as f:
-            if key not in f: raise KeyError(f"{self.path} has no dataset {key!r}; it has {list(f.keys())}")
-            self.shape, self.dtype = f[key].shape, f[key].dtype
-        self._ds = None
-    def __len__(self): return self.shape[0]
-    def __getitem__(self, idx):
-        if self._ds is None:
-            import h5py
-            self._ds = h5py.File(self.path, 'r')[self.key]
-        if not isinstance(idx, np.ndarray) or idx.ndim != 1 or len(idx) < 2: return self._ds[idx]
-        # h5py's point selection reads ~700 images/s; a covering slice (dense indices) or one slice per image
-        # (sparse indices) reads 10 to 70 times faster. `idx` is sorted and unique here (see `_read_rows`).
-        lo, hi = int(idx[0]), int(idx[-1]) + 1
-        if hi - lo <= 4*len(idx): return self._ds[lo:hi][idx - lo]
-        return np.stack([self._ds[int(i)] for i in idx])
-    def __getstate__(self): return {**self.__dict__, '_ds': None}
-
-def load_shapes3d(path, # the `3dshapes.h5` file
-                  size:int|None=None # images are resized to size x size as they are read (default: keep 64)
-                 ) -> FactorDataset:
-    "The real 3DShapes file as a lazy `FactorDataset` (label values mapped to factor indices)"
-    import h5py
-    path = _existing(path)
-    with h5py.File(path, 'r') as f:
-        missing = {'images', 'labels'} - set(f.keys())
-        if missing: raise KeyError(f"{path} is missing {sorted(missing)}: a 3dshapes file has datasets 'images' and 'labels'")
-        labels = f['labels'][:]
-    if labels.ndim != 2 or labels.shape[1] != 6: raise ValueError(f"3dshapes labels must be (N, 6), got {labels.shape}")
-    factors = np.stack([np.unique(c, return_inverse=True)[1] for c in labels.T], 1)
-    return resized(FactorDataset(H5Array(path, 'images'), factors, SHAPES3D_NAMES), size)
-
-# %% ../nbs/00_data.ipynb #1bf06594
-class ScaledImages:
-    "Array-like view that multiplies binary images by 255 and adds a channel axis (dSprites stores 0/1)"
-    dtype = np.dtype(np.uint8)
-    def __init__(self, imgs, scale=255): self.imgs, self.scale, self.shape = imgs, scale, (*imgs.shape, 1)
-    def __len__(self): return len(self.imgs)
-    def __getitem__(self, idx): return (self.imgs[idx]*np.uint8(self.scale))[..., None]
-
-DSPRITES_NAMES = ['color', 'shape', 'scale', 'orientation', 'pos_x', 'pos_y']
-
-def load_dsprites(path, # the dSprites `.npz` file
-                  allow_pickle=False, # read the pickled `metadata` entry (runs code from the file: only for trusted files)
-                  size:int|None=None # images are resized to size x size as they are read (default: keep 64)
-                 ) -> FactorDataset:
-    "The dSprites archive as a `FactorDataset` (factor names from the metadata only when `allow_pickle`)"
-    path = _existing(path)
-    with np.load(path, allow_pickle=allow_pickle) as z:
-        missing = {'imgs', 'latents_classes'} - set(z.files)
-        if missing: raise KeyError(f"{path} is missing {sorted(missing)}: a dSprites file has 'imgs' and 'latents_classes'")
-        imgs, classes = z['imgs'], z['latents_classes']
-        names = DSPRITES_NAMES
-        if allow_pickle and 'metadata' in z.files:
-            meta = z['metadata'][()]
-            names = list(meta.get('latents_names', names)) if isinstance(meta, dict) else names
-    if imgs.ndim != 3: raise ValueError(f"dSprites imgs must be (N, H, W), got {imgs.shape}")
-    return resized(FactorDataset(ScaledImages(imgs.astype(np.uint8, copy=False)), classes.astype(np.int64), [str(n) for n in names]), size)
-
-# %% ../nbs/00_data.ipynb #7acf4b11
-class ImageLabelDataset(FactorDataset):
-    "A labelled image set: a `FactorDataset` whose single factor `label` indexes `classes`"
-    def __init__(self, images, labels, classes, keys=None):
-        super().__init__(images, np.asarray(labels)[:, None], ['label'], [len(classes)])
-        self.classes = list(classes)
-        if keys is not None and len(keys) != len(images): raise ValueError(f"got {len(keys)} keys for {len(images)} images")
-        self.keys = None if keys is None else list(keys)
-
-def _as_uint8_images(images):
-    images = np.asarray(images)
-    if images.ndim == 3: images = images[..., None]
-    if images.ndim != 4: raise ValueError(f"images must have rank 3 (N,H,W) or 4 (N,H,W,C), got shape {images.shape}")
-    if images.shape[-1] not in (1, 3): raise ValueError(f"images must have 1 or 3 channels last, got shape {images.shape}")
-    if images.dtype == np.uint8: return images
-    if np.issubdtype(images.dtype, np.floating):
-        lo, hi = float(np.nanmin(images)), float(np.nanmax(images))
-        if np.isnan(images).any() or lo < 0 or hi > 1: raise ValueError(f"float images must lie in [0, 1], got values in [{lo}, {hi}]")
-        return (images*255).round().astype(np.uint8)
-    raise TypeError(f"images must be uint8 or float in [0, 1], got {images.dtype}")
-
-def from_arrays(images, # (N,H,W,C) or (N,H,W), uint8 or float in [0, 1]
-                labels, # (N,) class labels of any hashable type
-                size:int=None # resize to size x size (default: keep)
-               ) -> ImageLabelDataset:
-    "A labelled dataset from in-memory images and labels"
-    images, labels = _as_uint8_images(images), np.asarray(labels)
-    if labels.ndim != 1: raise ValueError(f"labels must be one-dimensional, got shape {labels.shape}")
-    if len(labels) != len(images): raise ValueError(f"got {len(images)} images but {len(labels)} labels: lengths must match")
-    classes, codes = np.unique(labels, return_inverse=True)
-    if size is not None and images.shape[1:3] != (size, size): images = _resize_uint8(images, size)
-    return ImageLabelDataset(images, codes, classes.tolist())
-
-# %% ../nbs/00_data.ipynb #692d2927
-IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
-
-def read_image(path, # an image file
-               size:int, # resized to size x size (bilinear)
-               channels:int=3 # 3 (RGB) or 1 (grey)
-              ) -> np.ndarray:
-    "uint8 (size, size, channels) image from a file; grey, palette, RGBA and 16-bit images are converted"
-    from PIL import Image
-    with Image.open(path) as im:
-        im.load()                                    # decode now: truncated files fail here, not later
-        if im.mode.startswith('I;16') or im.mode == 'I':   # 16-bit grey: keep the high byte
-            im = Image.fromarray((np.asarray(im, np.int64) >> 8).clip(0, 255).astype(np.uint8))
-        elif im.mode == 'F': im = Image.fromarray((np.asarray(im).clip(0, 1)*255).round().astype(np.uint8))
-        if im.mode in ('P', 'PA', 'LA'): im = im.convert('RGBA')
-        im = im.convert('RGB' if channels == 3 else 'L').resize((size, size), Image.BILINEAR)
-    return np.asarray(im, np.uint8).reshape(size, size, channels)
-
-def image_files(root # a folder
-               ) -> list:
-    "Sorted image files (by extension) under `root`, at any depth, hidden files and folders left out"
-    root = _existing(root)
-    return sorted(p for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS and p.is_file()
-                  and not any(part.startswith('.') for part in p.relative_to(root).parts))
-
-def _warn_skipped(root, bad, empty=()):
-    if not bad and not empty: return
-    first = ', '.join(f"{Path(p).relative_to(root).as_posix()} ({type(e).__name__}: {str(e).replace(str(p), Path(p).name)})" for p, e in bad[:3])
-    msg = [f"skipped {len(bad)} unreadable image file(s) under {root.name}/: {first}{', ...' if len(bad) > 3 else ''}"] if bad else []
-    if empty: msg.append(f"class folder(s) with no readable image: {', '.join(empty)}")
-    warnings.warn('; '.join(msg) + ' (strict=True raises instead)', stacklevel=3)
-
-def read_images(files, # image files
-                size:int, # resized to size x size
-                channels:int=3, # 3 (RGB) or 1 (grey)
-                strict:bool=False): # raise at the first unreadable file instead of skipping it
-    "(uint8 images (N, size, size, channels), readable files, [(unreadable file, error), ...])"
-    from PIL import Image
-    if channels not in (1, 3): raise ValueError(f"channels must be 1 or 3, got {channels}")
-    imgs, ok, bad = [], [], []
-    for p in files:
-        try: imgs.append(read_image(p, size, channels)); ok.append(Path(p))
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-            if strict: raise ValueError(f"cannot read image {p}: {str(e).replace(str(p), Path(p).name)}") from e
-            bad.append((Path(p), e))
-    return np.stack(imgs) if imgs else np.zeros((0, size, size, channels), np.uint8), ok, bad
-
-# %% ../nbs/00_data.ipynb #c0622614
-def read_image_folder(root, # a folder of image files, at any depth
-                      size:int=64, # images are resized to size x size
-                      channels:int=3, # 3 (RGB) or 1 (grey)
-                      strict:bool=False): # raise at the first unreadable file
-    "(uint8 images, keys): every readable image under `root`, keyed by its path relative to `root`"
-    root = _existing(root)
-    imgs, ok, bad = read_images(image_files(root), size, channels, strict)
-    _warn_skipped(root, bad)
-    if not ok: raise ValueError(f"no readable images ({', '.join(IMAGE_EXTS)}) found under {root}")
-    return imgs, [p.relative_to(root).as_posix() for p in ok]
-
-def from_folder(root, # a folder with one sub-folder of images per class
-                size:int=64, # images are resized to size x size
-                channels:int=3, # 3 (RGB) or 1 (grey)
-                strict:bool=False # raise at the first unreadable image file instead of skipping it
-               ) -> ImageLabelDataset:
-    "A labelled dataset from `root/<class>/<image>` files; `ds.keys`: each image's path relative to `root`"
-    root = _existing(root)
-    if channels not in (1, 3): raise ValueError(f"channels must be 1 or 3, got {channels}")
-    classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.'))
-    if not classes: raise ValueError(f"{root} has no class sub-folders: expected root/<class>/<image files>")
-    files = [p for c in classes for p in sorted((root/c).iterdir())
-             if p.is_file() and p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')]
-    imgs, ok, bad = read_images(files, size, channels, strict)
-    labels = [p.parent.name for p in ok]
-    _warn_skipped(root, bad, [c for c in classes if c not in labels])
-    if len(set(labels)) < 2:
-        raise ValueError(f"{root} has {len(set(labels))} class folder(s) with readable images ({sorted(set(labels))}); at least 2 are needed")
-    ds = from_arrays(imgs, np.array(labels), size=None)
-    ds.keys = [p.relative_to(root).as_posix() for p in ok]
-    return ds
-
 # %% ../nbs/00_data.ipynb #10ddcb8d
 class PairSampler:
     "Vectorised, seeded sampler of image pairs from a pool of a `FactorDataset`"
@@ -517,52 +342,58 @@ class PairSampler:
         self.lookup[np.ravel_multi_index(tuple(f.T), sizes)] = np.arange(len(f))
         self.pool_f, self.sizes = f, sizes
 
-    def __call__(self, n, # number of pairs
-                 rng=None): # seed or `numpy.random.Generator`
-        "Positions (in `ds`) of `n` pairs: two int64 arrays"
-        rng = np.random.default_rng(rng)
-        i1 = rng.integers(0, len(self.pool), n)
-        if self.mode == 'label': i2 = self._second_label(i1, rng)
-        else: i1, i2 = self._second_grid(i1, rng)
-        return self.pool[i1], self.pool[i2]
+# %% ../nbs/00_data.ipynb #5daee5e1
+@patch
+def __call__(self:PairSampler, n, # number of pairs
+             rng=None): # seed or `numpy.random.Generator`
+    "Positions (in `ds`) of `n` pairs: two int64 arrays"
+    rng = np.random.default_rng(rng)
+    i1 = rng.integers(0, len(self.pool), n)
+    if self.mode == 'label': i2 = self._second_label(i1, rng)
+    else: i1, i2 = self._second_grid(i1, rng)
+    return self.pool[i1], self.pool[i2]
 
-    def _second_label(self, i1, rng):
-        c = self.cls_of[i1]
-        start, count, n = self.start[c], self.count[c], len(self.pool)
-        diff = rng.random(len(i1)) < self.p
-        same_pos = start + (rng.random(len(i1))*count).astype(np.int64)
-        u = (rng.random(len(i1))*np.maximum(n - count, 1)).astype(np.int64)  # uniform over the other labels' block
-        diff_pos = np.where(u < start, u, u + count)
-        return self.order[np.where(diff, diff_pos, same_pos)]
+@patch
+def _second_label(self:PairSampler, i1, rng):
+    c = self.cls_of[i1]
+    start, count, n = self.start[c], self.count[c], len(self.pool)
+    diff = rng.random(len(i1)) < self.p
+    same_pos = start + (rng.random(len(i1))*count).astype(np.int64)
+    u = (rng.random(len(i1))*np.maximum(n - count, 1)).astype(np.int64)  # uniform over the other labels' block
+    diff_pos = np.where(u < start, u, u + count)
+    return self.order[np.where(diff, diff_pos, same_pos)]
 
-    def _changed_factors(self, m, rng):
-        "(m, F) boolean mask of the factors that change in each pair"
-        ch, mask = self.changeable, np.zeros((m, len(self.sizes)), bool)
-        if self.mode == 'forced':
-            others = np.setdiff1d(ch, [self.principal])
-            pick = np.where(rng.random(m) < self.p, self.principal,
-                            others[rng.integers(0, max(len(others), 1), m)] if len(others) else self.principal)
-            mask[np.arange(m), pick] = True
-        else:
-            ranks = rng.random((m, len(ch))).argsort(1)            # a random order of the changeable factors
-            k = np.full(m, self.k) if self.k is not None else rng.integers(1, len(ch) + 1, m)
-            mask[:, ch] = ranks < k[:, None]
-        return mask
+@patch
+def _changed_factors(self:PairSampler, m, rng):
+    "(m, F) boolean mask of the factors that change in each pair"
+    ch, mask = self.changeable, np.zeros((m, len(self.sizes)), bool)
+    if self.mode == 'forced':
+        others = np.setdiff1d(ch, [self.principal])
+        pick = np.where(rng.random(m) < self.p, self.principal,
+                        others[rng.integers(0, max(len(others), 1), m)] if len(others) else self.principal)
+        mask[np.arange(m), pick] = True
+    else:
+        ranks = rng.random((m, len(ch))).argsort(1)            # a random order of the changeable factors
+        k = np.full(m, self.k) if self.k is not None else rng.integers(1, len(ch) + 1, m)
+        mask[:, ch] = ranks < k[:, None]
+    return mask
 
-    def _second_grid(self, i1, rng, max_tries=1000):
-        "Second images that differ from `i1` in the factors of each pair's mask; (i1, i2) as pool positions"
-        i1, i2, todo = i1.copy(), np.full(len(i1), -1), np.arange(len(i1))
-        mask = self._changed_factors(len(i1), rng)                 # which factors change: fixed per pair, so p stays exact
-        for t in range(max_tries):
-            if t >= 10: i1[todo] = rng.integers(0, len(self.pool), len(todo))  # no partner in the pool so far: new first image
-            f = self.pool_f[i1[todo]]
-            shift = rng.integers(1, np.maximum(self.sizes, 2)[None].repeat(len(todo), 0))  # 1..size-1: a different value
-            f2 = np.where(mask[todo], (f + shift) % self.sizes, f)
-            pos = self.lookup[np.ravel_multi_index(tuple(f2.T), self.sizes)]
-            i2[todo] = pos
-            todo = todo[pos < 0]                                   # changed vector outside the pool: draw again
-            if len(todo) == 0: return i1, i2
-        raise RuntimeError("could not find pairs inside the pool: the pool is too sparse for factor pairs")
+# %% ../nbs/00_data.ipynb #eb197248
+@patch
+def _second_grid(self:PairSampler, i1, rng, max_tries=1000):
+    "Second images that differ from `i1` in the factors of each pair's mask; (i1, i2) as pool positions"
+    i1, i2, todo = i1.copy(), np.full(len(i1), -1), np.arange(len(i1))
+    mask = self._changed_factors(len(i1), rng)                 # which factors change: fixed per pair, so p stays exact
+    for t in range(max_tries):
+        if t >= 10: i1[todo] = rng.integers(0, len(self.pool), len(todo))  # no partner in the pool so far: new first image
+        f = self.pool_f[i1[todo]]
+        shift = rng.integers(1, np.maximum(self.sizes, 2)[None].repeat(len(todo), 0))  # 1..size-1: a different value
+        f2 = np.where(mask[todo], (f + shift) % self.sizes, f)
+        pos = self.lookup[np.ravel_multi_index(tuple(f2.T), self.sizes)]
+        i2[todo] = pos
+        todo = todo[pos < 0]                                   # changed vector outside the pool: draw again
+        if len(todo) == 0: return i1, i2
+    raise RuntimeError("could not find pairs inside the pool: the pool is too sparse for factor pairs")
 
 # %% ../nbs/00_data.ipynb #0a06e663
 def shapes3d_split(data # a `FactorDataset` with 3DShapes factors, or its (N, 6) factor matrix
@@ -638,6 +469,7 @@ def _carve(idx, valid_pct, seed):
     n_valid = max(1, int(round(len(perm)*valid_pct)))
     return np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
 
+# %% ../nbs/00_data.ipynb #b21c39fc
 def pair_dls(ds:FactorDataset, # the images and their factors
              principal=0, # principal factor (name or index)
              mode='label', # 'label', 'factor' or 'forced' (see `PairSampler`)
@@ -684,13 +516,10 @@ def _task_labels(ds, labels):
     if not isinstance(labels, dict) or not labels: raise TypeError("labels must be a non-empty dict {task: (N,) labels} or a list of factor names")
     res = {}
     for name, y in labels.items():
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(ds): raise ValueError(f"labels for task {name!r} have shape {y.shape}; expected ({len(ds)},), one per image")
-        if not np.issubdtype(y.dtype, np.integer): raise TypeError(f"labels for task {name!r} must be integers 0..C-1, got {y.dtype}")
-        if y.min() < 0: raise ValueError(f"labels for task {name!r} must be >= 0 (map noise labels to a class first)")
-        res[name] = y.astype(np.int64)
+        res[name] = check_labels(y, len(ds), f"labels for task {name!r}", integer=True, nonneg=True)
     return res
 
+# %% ../nbs/00_data.ipynb #40c9299d
 def task_dls(ds:FactorDataset, # the images
              labels, # dict task name -> (N,) int labels over all of `ds`, or a list of factor names
              train_idx=None, # training positions (default: all not in test_idx)

@@ -158,26 +158,31 @@ class Disentangler(nn.Module):
             raise ValueError(f"{self.arch} expects images of shape (B, {want[0]}, {want[1]}, {want[2]}), got {got}")
         if not x.is_floating_point(): raise TypeError(f"expected float images in [0, 1], got dtype {x.dtype}")
 
-    def to_channels_last(self, on:bool=True): # False: back to the default (contiguous) memory format
-        "Keep weights and activations channels-last (NHWC in memory): faster convolutions on CPU (oneDNN) and GPU"
-        self.channels_last = on
-        return self.to(memory_format=torch.channels_last if on else torch.contiguous_format)
+# %% ../nbs/01_disentangler.ipynb #2c2be0bb
+@patch
+def to_channels_last(self:Disentangler, on:bool=True): # False: back to the default (contiguous) memory format
+    "Keep weights and activations channels-last (NHWC in memory): faster convolutions on CPU (oneDNN) and GPU"
+    self.channels_last = on
+    return self.to(memory_format=torch.channels_last if on else torch.contiguous_format)
 
-    def embed(self, x):
-        "Per-subspace codes (B, K, D) of images `x` (B, C, H, W)"
-        if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
-        return self.projector(self.encoder(x))
+@patch
+def embed(self:Disentangler, x):
+    "Per-subspace codes (B, K, D) of images `x` (B, C, H, W)"
+    if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+    return self.projector(self.encoder(x))
 
-    def decode(self, z):
-        "Images from per-subspace codes `z` (B, K, D): decoder of their sum"
-        return self.decoder(z.sum(1).reshape(-1, *self.code_shape))
+@patch
+def decode(self:Disentangler, z):
+    "Images from per-subspace codes `z` (B, K, D): decoder of their sum"
+    return self.decoder(z.sum(1).reshape(-1, *self.code_shape))
 
-    def forward(self, x1, x2=None):
-        "`(x_hat, z, x)` for the 2B images of the pairs (x1 first), or for `x1` alone if `x2` is None"
-        x = x1 if x2 is None else torch.cat([x1, x2])
-        self.check_input(x)
-        z = self.embed(x)
-        return self.decode(z), z, x
+@patch
+def forward(self:Disentangler, x1, x2=None):
+    "`(x_hat, z, x)` for the 2B images of the pairs (x1 first), or for `x1` alone if `x2` is None"
+    x = x1 if x2 is None else torch.cat([x1, x2])
+    self.check_input(x)
+    z = self.embed(x)
+    return self.decode(z), z, x
 
 # %% ../nbs/01_disentangler.ipynb #8dddd5f7
 TERMS = ('rec', 'dist', 'sp', 'cons', 'reg', 'prin', 'iso')  # the five reference terms, then the principal and isolation terms
@@ -215,6 +220,7 @@ def sparsity_term(z): # codes (N, K, D)
     "Mean over images and coordinates of `sum_k |z_k * sum_{l != k} z_l|`"
     return (z * (z.sum(1, keepdim=True) - z)).abs().sum(1).mean()
 
+# %% ../nbs/01_disentangler.ipynb #4bf49672
 def distance_term(dist, onehot, margin=0.05, hinge_weight=10.,
                   pull=None): # (B,) bool: pairs whose unchanged subspaces are pulled together (default: all)
     "`mean(dist * m) + mean(hinge_weight * relu(margin - dist * (1 - m)))` with `m = 1 - onehot`"
@@ -259,6 +265,7 @@ def principal_hinge_term(z0,          # principal-subspace codes (2B, D), x1 cod
     d = (z0[:B] - z0[B:]).pow(2).sum(-1).add(1e-12).sqrt() / mean
     return torch.where(changed, F.relu(margin - d), d.pow(2)).mean()
 
+# %% ../nbs/01_disentangler.ipynb #83fd10a2
 def linear_decodability(z,              # codes (N, D), or (N, K, D) for K subspaces at once
                         y,              # labels (N,)
                         ridge:float=1e-3 # ridge, relative to the mean variance of the subspace's coordinates
@@ -282,7 +289,6 @@ def between_class_share(z, # codes (N, D), or (N, K, D)
     Z = Z - Z.mean(0)
     means = torch.einsum('nc,nkd->ckd', Y, Z) / Y.sum(0).clamp(min=1)[:, None, None]
     return (Y.sum(0)[:, None, None] * means.pow(2)).sum((0, 2)) / (Z.pow(2).sum((0, 2)) + 1e-12)
-
 
 # %% ../nbs/01_disentangler.ipynb #df9a9cdd
 class DetauxLoss:
@@ -330,23 +336,28 @@ class DetauxLoss:
         self.rec_only, self.cons_on, self.progress = False, True, None
         self.last_terms = {}
 
-    def parameters(self): return list(self.head.parameters()) if self.head is not None else []  # trained with the model
+# %% ../nbs/01_disentangler.ipynb #9b2c6341
+@patch
+def parameters(self:DetauxLoss): return list(self.head.parameters()) if self.head is not None else []  # trained with the model
 
-    def __getstate__(self):  # torch.Generator does not pickle (learn.export): keep its state instead
-        d = dict(self.__dict__); d['gen'] = self.gen.get_state(); return d
-    def __setstate__(self, d):
-        gen = torch.Generator(); gen.set_state(d['gen']); self.__dict__.update(d, gen=gen)
+@patch
+def __getstate__(self:DetauxLoss):  # torch.Generator does not pickle (learn.export): keep its state instead
+    d = dict(self.__dict__); d['gen'] = self.gen.get_state(); return d
 
-    def _changed(self, z, y1, y2):
-        if self.oracle == 'automatic': return None
-        if y1 is None or y2 is None:
-            raise ValueError("oracle='forced' needs the principal labels of both images of every pair (y1, y2); "
-                             "the batch has none. Use pair_dls batches (x1, x2, y1, y2) or oracle='automatic'")
-        B = z.shape[0] // 2
-        if y1.shape[0] != B or y2.shape[0] != B:
-            raise ValueError(f"principal labels must have one entry per pair ({B}), got {tuple(y1.shape)} and {tuple(y2.shape)}")
-        return (y1 != y2).to(z.device)
+@patch
+def __setstate__(self:DetauxLoss, d):
+    gen = torch.Generator(); gen.set_state(d['gen']); self.__dict__.update(d, gen=gen)
 
+@patch
+def _changed(self:DetauxLoss, z, y1, y2):
+    if self.oracle == 'automatic': return None
+    if y1 is None or y2 is None:
+        raise ValueError("oracle='forced' needs the principal labels of both images of every pair (y1, y2); "
+                         "the batch has none. Use pair_dls batches (x1, x2, y1, y2) or oracle='automatic'")
+    B = z.shape[0] // 2
+    if y1.shape[0] != B or y2.shape[0] != B:
+        raise ValueError(f"principal labels must have one entry per pair ({B}), got {tuple(y1.shape)} and {tuple(y2.shape)}")
+    return (y1 != y2).to(z.device)
 
 # %% ../nbs/01_disentangler.ipynb #a8598428
 @patch
@@ -425,13 +436,13 @@ def combine(self:DetauxLoss, t):
         if t.get(k) is not None: total = total + self.beta1 * L[k] * t[k]
     return total
 
+# %% ../nbs/01_disentangler.ipynb #8aaab30f
 @patch
 def __call__(self:DetauxLoss, pred, y1=None, y2=None, *args):
     t = self.terms(pred, y1, y2)
     nan = torch.tensor(float('nan'))
     self.last_terms = {k: (v.detach() if v is not None else nan) for k, v in t.items()}
     return self.combine(t)
-
 
 # %% ../nbs/01_disentangler.ipynb #57aabd33
 def detaux_betas(t:float,          # fraction of training done, 0..1 (e / E)

@@ -23,7 +23,8 @@ from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
 from .core import artifact_dir, atomic_write, subsample
-from .data import Shapes3DTwin, load_shapes3d, pair_dls, shapes3d_split, task_dls
+from .data import Shapes3DTwin, pair_dls, shapes3d_split, task_dls
+from .images import load_shapes3d
 from .disentangler import TermsLog, disentangler_learner
 from .twin import TWIN_PAPER, TWIN_QUICK
 from .mtl import BestModel, PCGrad, mtl_learner

@@ -14,7 +14,9 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 import ipywidgets as W
+from fastcore.basics import patch
 from PIL import Image
+from .core import check_labels
 from .data import FactorDataset, to_tensor_images
 from .disentangler import Disentangler, _model_of
 
@@ -82,37 +84,44 @@ class SwapExplorer:
         "Slider values (K,)"
         return np.array([s.value for s in self.sliders], np.float32)
 
-    def codes(self, alphas=None)->torch.Tensor: # (K,) slider values (default: the sliders')
-        "Per-subspace codes (K, D): subspace k is `lerp(z1_k, z2_k, alphas[k])`"
-        a = self.alphas if alphas is None else np.asarray(alphas, np.float32)
-        if a.shape != (self.model.K,): raise ValueError(f"need one slider value per subspace ({self.model.K}), got shape {a.shape}")
-        w = torch.as_tensor(a, device=self.z.device)[:, None].expand_as(self.z[0])
-        return torch.lerp(self.z[0], self.z[1], w)   # exact at 0 and 1
+# %% ../nbs/07_explorer.ipynb #bbfc586d
+@patch
+def codes(self:SwapExplorer, alphas=None)->torch.Tensor: # (K,) slider values (default: the sliders')
+    "Per-subspace codes (K, D): subspace k is `lerp(z1_k, z2_k, alphas[k])`"
+    a = self.alphas if alphas is None else np.asarray(alphas, np.float32)
+    if a.shape != (self.model.K,): raise ValueError(f"need one slider value per subspace ({self.model.K}), got shape {a.shape}")
+    w = torch.as_tensor(a, device=self.z.device)[:, None].expand_as(self.z[0])
+    return torch.lerp(self.z[0], self.z[1], w)   # exact at 0 and 1
 
-    def decode(self, alphas=None)->np.ndarray: # (K,) slider values (default: the sliders')
-        "Decoded image (H, W, C) float32 in [0, 1] for slider values `alphas`"
-        with torch.inference_mode(): x = self.model.decode(self.codes(alphas)[None]).float()[0]
-        return x.clamp(0, 1).permute(1, 2, 0).cpu().numpy()
+@patch
+def decode(self:SwapExplorer, alphas=None)->np.ndarray: # (K,) slider values (default: the sliders')
+    "Decoded image (H, W, C) float32 in [0, 1] for slider values `alphas`"
+    with torch.inference_mode(): x = self.model.decode(self.codes(alphas)[None]).float()[0]
+    return x.clamp(0, 1).permute(1, 2, 0).cpu().numpy()
 
-    def _update(self, *_):
-        self.decoded = self.decode()
-        self.views[1].value = to_png(self.decoded, self.scale)
+@patch
+def _update(self:SwapExplorer, *_):
+    self.decoded = self.decode()
+    self.views[1].value = to_png(self.decoded, self.scale)
 
-    def reset(self, value:float=0.): # slider value for every subspace
-        "Set every slider to `value`"
-        for s in self.sliders: s.value = value
-        return self
+@patch
+def reset(self:SwapExplorer, value:float=0.): # slider value for every subspace
+    "Set every slider to `value`"
+    for s in self.sliders: s.value = value
+    return self
 
-    def widget(self)->W.Widget:
-        "The interactive view: image pickers, (image 1 | decoded | image 2), one slider per subspace"
-        label = lambda t: W.Label(t, layout=W.Layout(width=f'{self.views[0].width or 140}px'))
-        imgs = W.HBox([W.VBox([label(t), v]) for t, v in zip(('image 1', 'decoded', 'image 2'), self.views)])
-        reset = W.Button(description='all sliders to 0'); reset.on_click(lambda _: self.reset(0.))
-        return W.VBox([W.HBox(self.pickers), imgs, W.GridBox(self.sliders, layout=W.Layout(grid_template_columns='repeat(2, 320px)')), reset])
+@patch
+def widget(self:SwapExplorer)->W.Widget:
+    "The interactive view: image pickers, (image 1 | decoded | image 2), one slider per subspace"
+    label = lambda t: W.Label(t, layout=W.Layout(width=f'{self.views[0].width or 140}px'))
+    imgs = W.HBox([W.VBox([label(t), v]) for t, v in zip(('image 1', 'decoded', 'image 2'), self.views)])
+    reset = W.Button(description='all sliders to 0'); reset.on_click(lambda _: self.reset(0.))
+    return W.VBox([W.HBox(self.pickers), imgs, W.GridBox(self.sliders, layout=W.Layout(grid_template_columns='repeat(2, 320px)')), reset])
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+@patch
+def _ipython_display_(self:SwapExplorer):
+    from IPython.display import display
+    display(self.widget())
 
 # %% ../nbs/07_explorer.ipynb #5fe4d6b3
 def swap_snapshot(explorer:SwapExplorer, # an explorer with its two images picked
@@ -140,12 +149,6 @@ def swap_snapshot(explorer:SwapExplorer, # an explorer with its two images picke
     return fig
 
 # %% ../nbs/07_explorer.ipynb #8fbe6b40
-def _as_labels(labels, n):
-    y = np.asarray(getattr(labels, 'labels', labels))
-    if y.shape != (n,): raise ValueError(f"labels have shape {y.shape}; expected ({n},), one per image")
-    if not np.issubdtype(y.dtype, np.integer): raise TypeError(f"labels must be integers, got {y.dtype}")
-    return y
-
 class AuxClassBrowser:
     "Browse sample images of each auxiliary class: a class drop-down, `n` images per page, a button for more"
     def __init__(self, data,       # a `FactorDataset`, or uint8 images (N,H,W,C)
@@ -154,7 +157,7 @@ class AuxClassBrowser:
                  seed:int=0,       # seed of the sample order within each class
                  scale:int=3       # upscaling of the displayed images
                 ):
-        self.data, self.labels, self.n, self.scale = data, _as_labels(labels, len(data)), n, scale
+        self.data, self.labels, self.n, self.scale = data, check_labels(getattr(labels, 'labels', labels), len(data), 'labels', integer=True), n, scale
         self.classes, sizes = np.unique(self.labels, return_counts=True)
         rng = np.random.default_rng(seed)
         self.order = {int(c): rng.permutation(np.flatnonzero(self.labels == c)) for c in self.classes}
@@ -192,6 +195,7 @@ class AuxClassBrowser:
         from IPython.display import display
         display(self.widget())
 
+# %% ../nbs/07_explorer.ipynb #17959f1b
 def plot_aux_classes(data,          # a `FactorDataset`, or uint8 images (N,H,W,C)
                      labels,        # (N,) integer labels or an `AuxLabels`
                      n:int=8,       # images per class

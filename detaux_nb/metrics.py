@@ -337,6 +337,7 @@ def dci_from_importance(importance:pd.DataFrame, # units x factors importances (
     return DCIResult(D, float(np.mean(C_j)), float(accuracy.accuracy.mean()), float(accuracy.chance.mean()),
                      importance, per_unit, per_factor, per)
 
+# %% ../nbs/02_subspace_metrics.ipynb #33b22409
 def _by_subspace(imp_dim, K, d):
     "Sum per-dimension importances over each subspace's d dims."
     R = imp_dim.to_numpy().reshape(K, d, -1).sum(1)
@@ -382,6 +383,7 @@ def mig_from_mi(mi:pd.DataFrame, # units x factors mutual information (nats)
                               index=mi.columns)
     return MIGResult(float(gap.mean()), mi, per_factor, per)
 
+# %% ../nbs/02_subspace_metrics.ipynb #f0baa1e0
 def mig(Z, # codes, shape (N, K, d)
         factors, # ground-truth factor indices, shape (N, F)
         per:str='dim', # 'dim' (published), 'subspace' or 'both'
@@ -421,6 +423,7 @@ def _sap_from_scores(S, per):
     gap = top2[0] - top2[1]
     return SAPResult(float(gap.mean()), S, pd.DataFrame({'gap': gap, 'top': S.idxmax()}, index=S.columns), per)
 
+# %% ../nbs/02_subspace_metrics.ipynb #96b714e8
 def sap(Z, # codes, shape (N, K, d)
         factors, # ground-truth factor indices, shape (N, F)
         per:str='dim', # 'dim' (published), 'subspace' or 'both'

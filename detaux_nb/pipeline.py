@@ -19,8 +19,9 @@ from .twin import *
 from .metrics import *
 from .clustering import *
 from .mtl import *
-from .data import _as_uint8_images
-from .ablations import nearest_mean_labels
+from .images import *
+from .images import _as_uint8_images
+from .clustering import nearest_mean_labels
 
 # %% auto #0
 __all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch',
