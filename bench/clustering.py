@@ -9,7 +9,7 @@ Each line times one of our clusterers end to end and, in the same run on the sam
           baseline: sklearn GaussianMixture(n_components=<k we found>) fitted on all points
 ratio = ours / baseline (below 1: ours is faster). Targets (issue 5): kmeans < 60 s, hdbscan < 120 s.
 
-Neighbour searches use n_jobs = OMP_NUM_THREADS on both sides. Run it under the shared heavy lock:  flock /tmp/detaux-heavy.lock env OMP_NUM_THREADS=2 python bench/clustering.py
+Neighbour searches use n_jobs = OMP_NUM_THREADS on both sides:  OMP_NUM_THREADS=2 python bench/clustering.py
 """
 import os, time
 import numpy as np

@@ -7,7 +7,7 @@ Same model weights, batch and loss seed for every variant; prints the median ste
 rounds interleaved so that load on the shared machine hits every variant alike), the ratios b/a and c/b, and checks
 that (b) and (c) give the same loss value.
 
-    OMP_NUM_THREADS=2 flock /tmp/detaux-heavy.lock python bench/disentangler.py [--arch conv64] [--bs 32] [--n 30]
+    OMP_NUM_THREADS=2 python bench/disentangler.py [--arch conv64] [--bs 32] [--n 30]
 """
 import argparse, copy, os, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F

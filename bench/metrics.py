@@ -11,7 +11,7 @@ ratio = baseline time / ours (above 1: ours is faster). Target (issue 4): DCI on
 
 Codes: `synthetic_codes(kind='disentangled', spread=True)` (each factor spread over its own subspace, noise 0.05),
 factor sizes (10, 10, 10, 8, 4, 15) as on 3DShapes. Single-threaded models; run it under the shared heavy lock:
-  flock /tmp/detaux-heavy.lock env OMP_NUM_THREADS=1 python bench/metrics.py
+  OMP_NUM_THREADS=1 python bench/metrics.py
 """
 import time
 from fastcore.script import call_parse
