@@ -16,7 +16,7 @@ from fastai.torch_core import default_device
 from .core import *
 
 # %% auto #0
-__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'FactorDataset', 'TwinImages', 'Shapes3DTwin', 'show_factor_sweep',
+__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'check_images', 'FactorDataset', 'TwinImages', 'Shapes3DTwin', 'show_factor_sweep',
            'ResizedImages', 'resized', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper',
            'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
            'subsample']
@@ -25,15 +25,19 @@ __all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'FactorDataset', 'TwinImages', 'S
 _all_ = ['artifact_dir', 'atomic_write', 'subsample']
 
 # %% ../nbs/00_data.ipynb #c05a39b6
-def _check_image_array(images):
-    "Validate an array-like of images: rank 4 (N,H,W,C) with 1 or 3 channels, uint8"
+def check_images(images,            # array-like (N, H, W, C): numpy array, memmap, h5py dataset or renderer
+                 name:str='images',  # what to call them in errors
+                 uint8:bool=True     # require uint8 values (0-255)
+                ):                   # `images`, unchanged
+    "Validate an array-like of images: `shape` and indexing, rank 4 (N, H, W, C), 1 or 3 channels, uint8 unless `uint8=False`"
     shape = getattr(images, 'shape', None)
     if shape is None or not hasattr(images, '__getitem__'):
-        raise TypeError(f"images must be an array-like with `shape` and indexing (numpy, h5py, memmap), got {type(images).__name__}")
-    if len(shape) != 4: raise ValueError(f"images must have rank 4 (N, H, W, C), got shape {tuple(shape)}")
-    if shape[-1] not in (1, 3): raise ValueError(f"images must have 1 or 3 channels in the last axis, got {shape[-1]} (shape {tuple(shape)})")
-    if np.dtype(images.dtype) != np.uint8:
-        raise TypeError(f"images must be uint8 (0-255); got {images.dtype}. Use `from_arrays` to convert float images in [0, 1]")
+        raise TypeError(f"{name} must be an array-like with `shape` and indexing (numpy, h5py, memmap), got {type(images).__name__}")
+    if len(shape) != 4: raise ValueError(f"{name} must have rank 4 (N, H, W, C), got shape {tuple(shape)}")
+    if shape[-1] not in (1, 3): raise ValueError(f"{name} must have 1 or 3 channels in the last axis, got {shape[-1]} (shape {tuple(shape)})")
+    if uint8 and np.dtype(images.dtype) != np.uint8:
+        raise TypeError(f"{name} must be uint8 (0-255); got {images.dtype}. Use `from_arrays` to convert float images in [0, 1]")
+    return images
 
 def _read_rows(images, rows):
     "Read `rows` (any order, repeats allowed) from an array-like that may need sorted unique indices (h5py)"
@@ -51,7 +55,7 @@ class FactorDataset:
                  names=None, # factor names (default factor0, factor1, ...)
                  sizes=None, # number of values of each factor (default: max + 1 per column)
                  rows=None): # positions of this dataset's images inside `images` (for subsets)
-        _check_image_array(images)
+        check_images(images)
         factors = np.asarray(factors)
         if factors.ndim == 1: factors = factors[:, None]
         if factors.ndim != 2: raise ValueError(f"factors must be a (N, F) matrix, got shape {factors.shape}")

@@ -17,7 +17,7 @@ import ipywidgets as W
 from fastcore.basics import patch
 from PIL import Image
 from .core import check_labels
-from .data import FactorDataset, to_tensor_images
+from .data import FactorDataset, check_images, to_tensor_images
 from .disentangler import Disentangler, _model_of
 
 # %% ../nbs/07_explorer.ipynb #3a5a8c5f
@@ -31,8 +31,7 @@ def _uint8_images(data, idxs):
     n = len(data)
     if len(idxs) and (idxs.min() < 0 or idxs.max() >= n): raise IndexError(f"image positions {idxs.tolist()} out of range 0..{n - 1}")
     x = data.batch(idxs)[0] if isinstance(data, FactorDataset) else np.asarray(data)[idxs]
-    if x.dtype != np.uint8 or x.ndim != 4: raise TypeError(f"expected uint8 images (N,H,W,C), got {x.dtype} with shape {x.shape}")
-    return x
+    return check_images(x)
 
 def to_png(img,           # (H,W,C) or (H,W) float in [0, 1] or uint8
            scale:int=4    # integer upscaling (nearest neighbour) so small images are visible

@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 import numpy as np
-from .data import FactorDataset, SHAPES3D_NAMES, resized, _resize_uint8
+from .data import FactorDataset, SHAPES3D_NAMES, check_images, resized, _resize_uint8
 
 # %% auto #0
 __all__ = ['DSPRITES_NAMES', 'IMAGE_EXTS', 'H5Array', 'load_shapes3d', 'ScaledImages', 'load_dsprites', 'ImageLabelDataset',
@@ -96,8 +96,7 @@ class ImageLabelDataset(FactorDataset):
 def _as_uint8_images(images):
     images = np.asarray(images)
     if images.ndim == 3: images = images[..., None]
-    if images.ndim != 4: raise ValueError(f"images must have rank 3 (N,H,W) or 4 (N,H,W,C), got shape {images.shape}")
-    if images.shape[-1] not in (1, 3): raise ValueError(f"images must have 1 or 3 channels last, got shape {images.shape}")
+    check_images(images, uint8=False)                      # rank 4, 1 or 3 channels last
     if images.dtype == np.uint8: return images
     if np.issubdtype(images.dtype, np.floating):
         lo, hi = float(np.nanmin(images)), float(np.nanmax(images))
