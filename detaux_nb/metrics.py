@@ -271,6 +271,12 @@ def _unit_names(K, d, per):
 def _check_per(per):
     if per not in ('dim', 'subspace', 'both'): raise ValueError(f"per must be 'dim', 'subspace' or 'both'; got {per!r}")
 
+def _codes_factors(Z, factors, names, per):
+    "The checks every factor metric starts with: `per`, float64 codes (N, K, d), factors (N, F) and their names"
+    _check_per(per)
+    Z = check_codes(Z, dtype=np.float64)
+    return (Z, *check_factors(factors, len(Z), names))
+
 def _split(n, test_size, seed):
     if not 0 < test_size < 1: raise ValueError(f"test_size must be a fraction in (0, 1); got {test_size}")
     return train_test_split(np.arange(n), test_size=test_size, random_state=seed)
@@ -393,9 +399,7 @@ def mig(Z, # codes, shape (N, K, d)
         seed:int=0, # random seed
        ): # MIGResult, or {'dim': ..., 'subspace': ...} for per='both'
     "Mutual information gap (Chen et al. 2018) of codes `Z` against ground-truth `factors`, per dimension and/or per subspace."
-    _check_per(per)
-    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
-    V, names = check_factors(factors, N, names)
+    Z, V, names = _codes_factors(Z, factors, names, per); N, K, d = Z.shape
     idx = subsample(N, max_samples, seed); Z, V = Z[idx], V[idx]
     H = [entropy(np.unique(V[:, j], return_counts=True)[1]) for j in range(V.shape[1])]
     out = {}
@@ -433,9 +437,7 @@ def sap(Z, # codes, shape (N, K, d)
         seed:int=0, # random seed
        ): # SAPResult, or {'dim': ..., 'subspace': ...} for per='both'
     "SAP score (Kumar et al. 2018) of codes `Z` against ground-truth `factors`, per dimension and/or per subspace."
-    _check_per(per)
-    Z = check_codes(Z, dtype=np.float64); N, K, d = Z.shape
-    V, names = check_factors(factors, N, names)
+    Z, V, names = _codes_factors(Z, factors, names, per); N, K, d = Z.shape
     if K * d < 2: raise ValueError("SAP needs at least 2 code dimensions")
     tr, te = _split(N, test_size, seed)
     def score(X, v):
