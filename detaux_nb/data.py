@@ -187,6 +187,7 @@ def _object(shape, scale, t, xx, yy):
         shade = (1 - ((xx - cx)/r - 0.5*np.sin(t))**2/2.2)*(n - 1)
     return mask, np.clip(np.rint(np.broadcast_to(shade, xx.shape)), 0, n - 1).astype(np.uint8)
 
+# %% ../nbs/00_data.ipynb #d5472c6f
 @functools.lru_cache  # every twin of a size shares its maps (callers copy them with astype)
 def _twin_region_maps(size):
     "Region ids (orientation, shape, scale, H, W): the room plus 5 + shading level where the object is"

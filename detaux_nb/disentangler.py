@@ -559,6 +559,7 @@ def _model_of(model):
     if not isinstance(m, Disentangler): raise TypeError(f"expected a Disentangler or its Learner, got {type(model).__name__}")
     return m
 
+# %% ../nbs/01_disentangler.ipynb #0fb5e0b0
 def encode(model,          # a `Disentangler` (or a `Learner` holding one)
            data,           # a `FactorDataset`, or images: uint8 (N,H,W,C)/(N,C,H,W), or float in [0, 1]
            bs:int=256,     # images per forward pass

@@ -175,24 +175,29 @@ class AuxClassBrowser:
         o = self.order[c]
         return np.take(o, np.arange(page * self.n, (page + 1) * self.n) % len(o)) if len(o) >= self.n else o
 
-    def strip(self, c:int, page:int=0)->np.ndarray: # class id; page
-        "uint8 (H, n*W, C) strip of the images of `sample(c, page)`"
-        return np.concatenate(list(_uint8_images(self.data, self.sample(c, page))), axis=1)
+# %% ../nbs/07_explorer.ipynb #fe61be5b
+@patch
+def strip(self:AuxClassBrowser, c:int, page:int=0)->np.ndarray: # class id; page
+    "uint8 (H, n*W, C) strip of the images of `sample(c, page)`"
+    return np.concatenate(list(_uint8_images(self.data, self.sample(c, page))), axis=1)
 
-    def show(self, c:int, page:int=0): # class id; page
-        "Display class `c`, page `page`"
-        self.current, self.page = self.sample(c, page), page
-        if self.dropdown.value != c: self.dropdown.value = c
-        self.view.value = to_png(self.strip(c, page), self.scale)
-        return self
+@patch
+def show(self:AuxClassBrowser, c:int, page:int=0): # class id; page
+    "Display class `c`, page `page`"
+    self.current, self.page = self.sample(c, page), page
+    if self.dropdown.value != c: self.dropdown.value = c
+    self.view.value = to_png(self.strip(c, page), self.scale)
+    return self
 
-    def widget(self)->W.Widget:
-        "The interactive view: class drop-down, 'more images' button, the images"
-        return W.VBox([W.HBox([self.dropdown, self.more]), self.view])
+@patch
+def widget(self:AuxClassBrowser)->W.Widget:
+    "The interactive view: class drop-down, 'more images' button, the images"
+    return W.VBox([W.HBox([self.dropdown, self.more]), self.view])
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+@patch
+def _ipython_display_(self:AuxClassBrowser):
+    from IPython.display import display
+    display(self.widget())
 
 # %% ../nbs/07_explorer.ipynb #17959f1b
 def plot_aux_classes(data,          # a `FactorDataset`, or uint8 images (N,H,W,C)

@@ -43,6 +43,7 @@ class H5Array:
         return np.stack([self._ds[int(i)] for i in idx])
     def __getstate__(self): return {**self.__dict__, '_ds': None}
 
+# %% ../nbs/00b_images.ipynb #1fa6af02
 def load_shapes3d(path, # the `3dshapes.h5` file
                   size:int|None=None # images are resized to size x size as they are read (default: keep 64)
                  ) -> FactorDataset:

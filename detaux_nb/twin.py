@@ -140,6 +140,7 @@ def _train_and_cache(cfg, paths, model, dev, progress):
     atomic_write(paths['model'], lambda tmp: torch.save(model.state_dict(), tmp))  # last: marks the stage as done
     return model.to(dev).eval()
 
+# %% ../nbs/01b_twin.ipynb #24fe981b
 def twin_model(preset:dict=TWIN_QUICK, # training settings
                force:bool=False,  # retrain even if a cached model exists
                device=None,       # default: CUDA when available
