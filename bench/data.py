@@ -7,9 +7,10 @@ list of candidate second images by label with a list comprehension, pick one, co
 
 Run: `OMP_NUM_THREADS=1 python bench/data.py [--n-h5 480000]`
 """
-import argparse, os, random, resource, subprocess, sys, tempfile, time
+import os, random, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
+from fastcore.script import call_parse
 
 def render_throughput(n=20_000, bs=4096):
     from detaux_nb.data import Shapes3DTwin
@@ -69,12 +70,13 @@ print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
     path.unlink(); d.rmdir()
     return int(out[0]), float(out[1]), size/2**30
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--n-h5', type=int, default=480_000); a = ap.parse_args()
+@call_parse
+def main(n_h5:int=480_000): # images in the 3dshapes-format h5 file written for (c)
+    "Data throughput: twin rendering, pair batches, and the peak memory of iterating a 3dshapes h5 file"
     torch.set_num_threads(1)
     r, rc = render_throughput()
     print(f"(a) twin render 64px, 1 thread: {r:,.0f} images/s wall clock, {rc:,.0f} images per CPU-second (target >= 20,000)")
     fast, base = pair_throughput()
     print(f"(b) pair batches: pair_dls {fast:,.0f} pairs/s, per-item baseline {base:,.1f} pairs/s, ratio={fast/base:.1f} (target >= 20)")
-    n, rss, gb = h5_peak_rss(a.n_h5)
+    n, rss, gb = h5_peak_rss(n_h5)
     print(f"(c) iterated {n:,} images of a {gb:.2f} GiB 3dshapes-format h5: peak RSS {rss:,.0f} MiB (target < 1536 MiB)")

@@ -9,8 +9,9 @@ that (b) and (c) give the same loss value.
 
     OMP_NUM_THREADS=2 python bench/disentangler.py [--arch conv64] [--bs 32] [--n 30]
 """
-import argparse, copy, os, statistics, time
+import copy, os, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F
+from fastcore.script import call_parse
 from detaux_nb.disentangler import Disentangler, DetauxLoss
 
 def loop_projectors(m):
@@ -75,21 +76,22 @@ def loop_loss(model, x1, x2, y1, y2, gen, lam=dict(dist=0.1, sp=0.1, cons=100., 
     b1, b2, b3 = betas
     return rec + b1 * (lam['dist'] * Ld + lam['sp'] * sp) + b2 * lam['cons'] * cons + b3 * lam['reg'] * reg
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--arch', default='conv64'); ap.add_argument('--bs', type=int, default=32)
-    ap.add_argument('--n', type=int, default=30, help='timed steps per variant'); ap.add_argument('--warmup', type=int, default=5)
-    ap.add_argument('--device', default='cpu')
-    ap.add_argument('--no-channels-last', action='store_true', help='keep (a) and (b) in the default memory format')
-    a = ap.parse_args()
+@call_parse
+def main(arch:str='conv64',          # architecture
+         bs:int=32,                  # pairs per step
+         n:int=30,                   # timed steps per variant
+         warmup:int=5,               # untimed steps first
+         device:str='cpu',           # torch device
+         no_channels_last:bool=False): # keep (a) and (b) in the default memory format
+    "Time one optimisation step: reconstruction only, the full Detaux loss, and the loss written with loops"
     torch.manual_seed(0)
-    dev = torch.device(a.device)
-    m = Disentangler(a.arch, K=10, d=10).to(dev)
+    dev = torch.device(device)
+    m = Disentangler(arch, K=10, d=10).to(dev)
     plain = PlainModel(m).to(dev)                          # reference way: plain float32, default memory format
-    if not a.no_channels_last: m.to_channels_last()        # (a) and (b): the library's default, channels-last
+    if not no_channels_last: m.to_channels_last()        # (a) and (b): the library's default, channels-last
     S = m.size
-    x1, x2 = torch.rand(a.bs, 3, S, S, device=dev), torch.rand(a.bs, 3, S, S, device=dev)
-    y1 = torch.randint(0, 8, (a.bs,), device=dev); y2 = torch.where(torch.rand(a.bs, device=dev) < 0.5, y1, (y1 + 1) % 8)
+    x1, x2 = torch.rand(bs, 3, S, S, device=dev), torch.rand(bs, 3, S, S, device=dev)
+    y1 = torch.randint(0, 8, (bs,), device=dev); y2 = torch.where(torch.rand(bs, device=dev) < 0.5, y1, (y1 + 1) % 8)
 
     # the same loss value on the same inputs, weights and seed
     lf = DetauxLoss(m, seed=0); lf.beta1 = lf.beta2 = lf.beta3 = 1.
@@ -113,17 +115,16 @@ def main():
     steps = dict(a=step_a, b=step_b, c=step_c)
     sync = (lambda: torch.cuda.synchronize()) if dev.type == 'cuda' else (lambda: None)
     times = {k: [] for k in steps}
-    for i in range(a.warmup + a.n):                       # interleaved rounds
+    for i in range(warmup + n):                       # interleaved rounds
         for k, f in steps.items():
             sync(); t0 = time.perf_counter(); f(); sync()
-            if i >= a.warmup: times[k].append(time.perf_counter() - t0)
+            if i >= warmup: times[k].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
     names = dict(a='reconstruction only', b='full Detaux loss (detaux_nb)', c='full loss, loops (reference way)')
-    print(f"\n{a.arch}, batch {a.bs} pairs, {a.device}, (a)/(b) channels-last={not a.no_channels_last}, torch threads {torch.get_num_threads()}, median of {a.n} steps after {a.warmup} warm-up")
+    print(f"\n{arch}, batch {bs} pairs, {device}, (a)/(b) channels-last={not no_channels_last}, torch threads {torch.get_num_threads()}, median of {n} steps after {warmup} warm-up")
     print(f"{'variant':<36}{'ms/step':>10}{'IQR ms':>16}")
     for k in steps:
         q = statistics.quantiles(times[k], n=4)
         print(f"({k}) {names[k]:<32}{med[k]:>10.2f}{q[0]*1e3:>8.2f}-{q[2]*1e3:.2f}")
     print(f"\nb/a={med['b'] / med['a']:.2f}  c/b={med['c'] / med['b']:.2f}  loss_equal={same}")
 
-if __name__ == '__main__': main()

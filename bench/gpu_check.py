@@ -13,10 +13,11 @@ paper batch's (baseline: run 1, measured in the same run).
 GPU:        python bench/gpu_check.py                      (stops with an error when no CUDA device is present)
 CPU smoke:  OMP_NUM_THREADS=1 python bench/gpu_check.py --cpu   (tiny step counts and batches; checks the code path)
 """
-import argparse, sys, time
+import sys, time
 
 import numpy as np
 import torch
+from fastcore.script import call_parse
 
 
 def sync(dev):
@@ -105,26 +106,25 @@ def mtl_run(ds, bs, steps, warmup, dev, workers):
                 final_loss=loss, amp=any(type(c).__name__ == 'MixedPrecision' for c in learn.cbs))
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--cpu', action='store_true', help='smoke test on CPU with tiny step counts')
-    ap.add_argument('--steps', type=int, default=None, help='timed disentangler steps per batch size (GPU default 150, CPU 3)')
-    ap.add_argument('--mtl-steps', type=int, default=None, help='timed MTL steps (GPU default 150, CPU 2)')
-    ap.add_argument('--warmup', type=int, default=None, help='untimed steps first (GPU default 10, CPU 1)')
-    ap.add_argument('--bs', type=int, default=32, help="the paper's batch (pairs)")
-    ap.add_argument('--big-bs', type=int, default=None, help='the larger batch (pairs; GPU default 256, CPU 8)')
-    ap.add_argument('--mtl-bs', type=int, default=None, help='MTL batch (images; GPU default 32, CPU 8)')
-    ap.add_argument('--workers', type=int, default=0, help='DataLoader worker processes')
-    a = ap.parse_args(argv)
-    if a.cpu:
+@call_parse
+def main(cpu:bool=False,     # smoke test on CPU with tiny step counts
+         steps:int=None,     # timed disentangler steps per batch size (GPU default 150, CPU 3)
+         mtl_steps:int=None, # timed MTL steps (GPU default 150, CPU 2)
+         warmup:int=None,    # untimed steps first (GPU default 10, CPU 1)
+         bs:int=32,          # the paper's batch (pairs)
+         big_bs:int=None,    # the larger batch (pairs; GPU default 256, CPU 8)
+         mtl_bs:int=None,    # MTL batch (images; GPU default 32, CPU 8)
+         workers:int=0):     # DataLoader worker processes
+    "GPU check: training throughput and peak GPU memory of both Detaux stages on the 64 px twin"
+    if cpu:
         dev = torch.device('cpu')
-        steps, mtl_steps, warmup = a.steps or 3, a.mtl_steps or 2, a.warmup or 1
-        bs, big, mtl_bs = (a.bs if a.bs != 32 else 4), a.big_bs or 8, a.mtl_bs or 8
+        steps, mtl_steps, warmup = steps or 3, mtl_steps or 2, warmup or 1
+        bs, big, mtl_bs = (bs if bs != 32 else 4), big_bs or 8, mtl_bs or 8
     else:
         if not torch.cuda.is_available(): sys.exit("no CUDA device: run on a GPU, or pass --cpu for a smoke test")
         dev = torch.device('cuda', torch.cuda.current_device())
-        steps, mtl_steps, warmup = a.steps or 150, a.mtl_steps or 150, a.warmup or 10
-        bs, big, mtl_bs = a.bs, a.big_bs or 256, a.mtl_bs or 32
+        steps, mtl_steps, warmup = steps or 150, mtl_steps or 150, warmup or 10
+        big, mtl_bs = big_bs or 256, mtl_bs or 32
     torch.backends.cudnn.benchmark = dev.type == 'cuda'
     from detaux_nb.data import Shapes3DTwin
     ds = Shapes3DTwin(size=64)
@@ -133,8 +133,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     rows = []
     for b in (bs, big):
-        rows.append(disentangler_run(ds, b, steps, warmup, dev, a.workers)); print(rows[-1]['run'], 'done', flush=True)
-    rows.append(mtl_run(ds, mtl_bs, mtl_steps, warmup, dev, a.workers)); print(rows[-1]['run'], 'done', flush=True)
+        rows.append(disentangler_run(ds, b, steps, warmup, dev, workers)); print(rows[-1]['run'], 'done', flush=True)
+    rows.append(mtl_run(ds, mtl_bs, mtl_steps, warmup, dev, workers)); print(rows[-1]['run'], 'done', flush=True)
     total = time.perf_counter() - t0
     hdr = f"{'run':<28}{'steps':>6}{'imgs/step':>10}{'seconds':>9}{'images/s':>10}{'data-only images/s':>20}{'peak GPU MiB':>14}{'amp':>6}{'final loss':>11}"
     mem = lambda m: f'{m:.0f}' if np.isfinite(m) else '-'
@@ -148,5 +148,3 @@ def main(argv=None):
           f"{rows[1]['images_s'] / rows[0]['images_s']:.2f}x")
     print(f"total wall time {total:.1f} s")
 
-
-if __name__ == '__main__': main()

@@ -13,7 +13,7 @@ are merged into the preset's `loss_kw` / `schedule_kw`, so `{"loss_kw": {"margin
     OMP_NUM_THREADS=1 python bench/twin_trials.py base4 '{"n_epoch": 4}'
     OMP_NUM_THREADS=1 python bench/twin_trials.py margin05 '{"n_epoch": 4, "loss_kw": {"margin": 0.5}}'
     OMP_NUM_THREADS=1 python bench/twin_trials.py oc '{"n_epoch": 4}' --one-cycle 0.25
-    OMP_NUM_THREADS=1 python bench/twin_trials.py anneal '{}' --hinge-anneal 10 1
+    OMP_NUM_THREADS=1 python bench/twin_trials.py anneal '{}' --hinge-anneal 10,1
     OMP_NUM_THREADS=1 python bench/twin_trials.py supervised '{}' --supervised 3000
 
 `--supervised STEPS` instead trains the same convolutional encoder with a linear head on the scale labels
@@ -21,10 +21,11 @@ are merged into the preset's `loss_kw` / `schedule_kw`, so `{"loss_kw": {"margin
 architecture can learn scale when it is told the labels.
 Two trials run side by side on two cores (one thread each) at about the speed of one trial on two threads.
 """
-import argparse, json, time
+import json, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from fastai.callback.core import Callback
+from fastcore.script import call_parse
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from detaux_nb.data import Shapes3DTwin, shapes3d_split, to_tensor_images
 from detaux_nb.disentangler import conv_encoder, encode
@@ -35,7 +36,7 @@ BASE = dict(TWIN_PAPER, size=32, arch='conv32', mode='forced', n_train=20_000, n
             loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4, n_mix=16),
             schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))   # the quick preset of sessions 1-2
 
-def supervised(steps, size=32, seed=0):
+def supervised_calibration(steps, size=32, seed=0):
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     ds = Shapes3DTwin(size); train_idx, _ = shapes3d_split(ds)
     xt, ft = ds.batch(heldout_twin_idx(ds, 2000, seed=1))
@@ -83,13 +84,13 @@ def trial(name, over, out, one_cycle=None, hinge_anneal=None):
           f"{res['others']:.3f}, whole code = {whole:.3f}; per-epoch subspace 0: {curve}")
     print(acc.round(2))
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('name'); ap.add_argument('overrides', help='JSON dict of preset keys to change')
-    ap.add_argument('--out', type=Path, default=Path('twin_trials'))
-    ap.add_argument('--one-cycle', type=float, default=None, metavar='PCT_START', help="fastai's one-cycle lr schedule")
-    ap.add_argument('--hinge-anneal', type=float, nargs=2, default=None, metavar=('FROM', 'TO'), help='hinge weight moved linearly over training')
-    ap.add_argument('--supervised', type=int, default=None, metavar='STEPS', help='supervised calibration instead')
-    a = ap.parse_args()
-    if a.supervised: supervised(a.supervised)
-    else: trial(a.name, json.loads(a.overrides), a.out, a.one_cycle, a.hinge_anneal)
+@call_parse
+def main(name:str,                  # trial name (NAME.json and NAME.pth in `out`)
+         overrides:str,             # JSON dict of preset keys to change
+         out:Path=Path('twin_trials'), # output folder
+         one_cycle:float=None,      # fastai's one-cycle lr schedule with this pct_start
+         hinge_anneal:str=None,     # 'FROM,TO': hinge weight moved linearly over training
+         supervised:int=None):      # supervised calibration for this many steps instead
+    "Train the twin disentangler with the earlier quick preset plus overrides and probe every subspace"
+    if supervised: return supervised_calibration(supervised)
+    trial(name, json.loads(overrides), Path(out), one_cycle, tuple(map(float, hinge_anneal.split(','))) if hinge_anneal else None)
