@@ -29,6 +29,8 @@ from fastai.layers import ConvLayer
 from fastai.learner import Learner, Metric
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed
+from fastcore.basics import noop
+from fastcore.meta import delegates
 from fastprogress.fastprogress import progress_bar
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -197,24 +199,23 @@ class MultiTaskLoss(nn.Module):
 class TaskLoss(Metric):
     "Mean validation cross-entropy of task `i` (read from `MultiTaskLoss.losses`), named `loss_<task>`"
     def __init__(self, i:int, task:str): self.i, self.task = i, task # head index; task name
-    def reset(self): self.total, self.count = 0., 0
-    def accumulate(self, learn):
-        bs = len(learn.yb[0])
-        self.total += learn.loss_func.losses[self.i].item() * bs
-        self.count += bs
+    def reset(self): self.losses, self.counts = [], []
+    def accumulate(self, learn):   # the loss stays on the device: one host sync per validation pass, in `value`
+        self.losses.append(learn.loss_func.losses[self.i].detach()); self.counts.append(len(learn.yb[0]))
     @property
-    def value(self): return self.total / self.count if self.count else None
+    def value(self):
+        if not self.counts: return None
+        return sum(l * n for l, n in zip(torch.stack(self.losses).tolist(), self.counts)) / sum(self.counts)
     @property
     def name(self): return f'loss_{self.task}'
 
 class _TaskPreds(Metric):
-    "Collects the arg-max predictions and labels of task `i`; subclasses score them with sklearn"
+    "Collects the arg-max predictions and labels of task `i` (on the device); subclasses score them with sklearn"
     def __init__(self, i:int, task:str): self.i, self.task = i, task # head index; task name
     def reset(self): self.preds, self.targs = [], []
     def accumulate(self, learn):
-        self.preds.append(learn.pred[self.i].argmax(-1).cpu())
-        self.targs.append(learn.yb[self.i].cpu())
-    def _arrays(self): return torch.cat(self.targs).numpy(), torch.cat(self.preds).numpy()
+        self.preds.append(learn.pred[self.i].argmax(-1)); self.targs.append(learn.yb[self.i])
+    def _arrays(self): return torch.cat(self.targs).cpu().numpy(), torch.cat(self.preds).cpu().numpy()
 
 class TaskAccuracy(_TaskPreds):
     "Accuracy of task `i`, named `accuracy_<task>`"
@@ -236,6 +237,8 @@ def task_metrics(
     "Validation loss, accuracy and macro-F1 of every task"
     return [m(i, t) for i, t in enumerate(tasks) for m in (TaskLoss, TaskAccuracy, TaskF1)]
 
+
+# %% ../nbs/04_mtl.ipynb #bf1c2eaa
 def _predicting(cb):
     "True while `get_preds` runs (it calls before_fit/after_fit too): training state must then be left alone"
     return hasattr(cb.learn, 'gather_preds')
@@ -244,13 +247,17 @@ class TaskLossLogger(Callback):
     "Records every training batch's per-task losses and task weights (`.losses`, `.weights`: (n_batches, n_tasks))"
     order = 55  # after the weighting callbacks have set this batch's weights
     def before_fit(self):
-        if not _predicting(self): self._losses, self._weights = [], []
+        if not _predicting(self): self._losses, self._weights, self._pending = [], [], []
     def after_batch(self):
         if not self.training or self.learn.loss_func.losses is None: return
-        self._losses.append([l.item() for l in self.learn.loss_func.losses])
-        self._weights.append(self.learn.loss_func.weights.tolist())
+        self._pending.append(torch.stack([l.detach() for l in self.learn.loss_func.losses]))  # on the device: no sync per batch
+        self._weights.append(self.learn.loss_func.weights.tolist())   # a CPU tensor (the weightings keep it there)
+    def after_train(self): self._flush()
+    def _flush(self):
+        "Move the epoch's losses to the host: one sync per epoch (or when `.losses` is read mid-epoch)"
+        if self._pending: self._losses += torch.stack(self._pending).tolist(); self._pending = []
     @property
-    def losses(self): return np.array(self._losses)
+    def losses(self): self._flush(); return np.array(self._losses)
     @property
     def weights(self): return np.array(self._weights)
     def plot(self, tasks=None, ax=None):
@@ -263,6 +270,7 @@ class TaskLossLogger(Callback):
         for t, w in zip(tasks, self.weights.T): ax2.plot(w, '--', label=f'weight {t}')
         ax2.set_ylabel('task weight'); ax2.legend(loc='upper right')
         return ax
+
 
 # %% ../nbs/04_mtl.ipynb #e0dce635
 class LossWeighting(Callback):
@@ -331,11 +339,13 @@ class DWA(LossWeighting):
     def before_train(self):
         w = dwa_weights(np.array(self.history).reshape(-1, self.n_tasks), self.T)
         self.epoch_weights.append(w); self._set_weights(w)
-        self._sum, self._n = np.zeros(self.n_tasks), 0
-    def after_batch(self):
-        if not self.training: return
-        self._sum += [l.item() for l in self.learn.loss_func.losses]; self._n += 1
-    def after_train(self): self.history.append(self._sum / max(self._n, 1))
+        self._batch_losses = []
+    def after_batch(self):   # the losses stay on the device; one host sync per epoch, in after_train
+        if self.training: self._batch_losses.append(torch.stack([l.detach() for l in self.learn.loss_func.losses]))
+    def after_train(self):
+        total = np.zeros(self.n_tasks)
+        for l in (torch.stack(self._batch_losses).tolist() if self._batch_losses else []): total += l   # batch by batch
+        self.history.append(total / max(len(self._batch_losses), 1))
 
 # %% ../nbs/04_mtl.ipynb #ebe1337e
 class GradNorm(LossWeighting):
@@ -518,7 +528,8 @@ def _task_setup(dls, tasks, n_classes):
 
 _adamw = partial(OptimWrapper, opt=torch.optim.AdamW)
 
-def _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs):
+def _learner(dls, tasks, n_classes, x, weighting='equal', aux_weight=None, backbone='small', weights=None, lr=1e-4, wd=5e-3,
+             monitor=None, seed=None, cbs=None, progress=True, **kwargs):
     if seed is not None: set_seed(seed, reproducible=True)
     model = MultiTaskNet(n_classes, backbone, tasks, in_channels=x.shape[1], img_size=x.shape[-1], weights=weights)
     monitor = f'loss_{tasks[0]}' if monitor is None else monitor
@@ -526,8 +537,7 @@ def _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights,
     if getattr(dls, 'device', None) is not None: model.to(dls.device)
     learn = Learner(dls, model, loss_func=MultiTaskLoss(len(n_classes)),
                     opt_func=_adamw, lr=lr, wd=wd, metrics=task_metrics(tasks), cbs=cbs, **kwargs)
-    if os.environ.get('IN_TEST'):  # silent under nbdev-test
-        learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
+    if not progress: learn.remove_cb(ProgressCallback); learn.logger = noop
     return learn
 
 def mtl_learner(
@@ -543,29 +553,25 @@ def mtl_learner(
     monitor:str|None=None, # validation column for model selection (default `loss_<principal>`); '' disables it
     seed:int|None=None, # seed for the model's initialisation
     cbs:list|None=None, # extra callbacks
+    progress:bool=True, # show the progress bar and the epoch table while fitting; False: silent
     **kwargs, # passed to `Learner`
 )->Learner:
     "A fastai Learner for hard-parameter-sharing MTL: one head per label tensor, the chosen loss weighting, per-task metrics"
     tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
     if len(n_classes) < 2: raise ValueError(f"mtl_learner needs at least 2 tasks, got {tasks}; use stl_learner for one")
-    return _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs)
+    return _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, progress, **kwargs)
 
+@delegates(mtl_learner, but=['weighting', 'aux_weight'])
 def stl_learner(
     dls:DataLoaders, # batches (x, y_principal, ...); labels after the principal one are ignored
-    backbone:str|nn.Module='small', # as in `mtl_learner`
-    weights:str|Path|None=None, # torchvision weights file for 'vgg16'/'resnet18'
     tasks:list|None=None, # task names (default `dls.tasks`); only the first is used
     n_classes:list|None=None, # class counts (default `dls.n_classes`); only the first is used
-    lr:float=1e-4, # AdamW learning rate
-    wd:float=5e-3, # AdamW weight decay
-    monitor:str|None=None, # validation column for model selection (default `loss_<principal>`)
-    seed:int|None=None, # seed for the model's initialisation
-    cbs:list|None=None, # extra callbacks
-    **kwargs, # passed to `Learner`
+    **kwargs, # `mtl_learner`'s other arguments (backbone, lr, monitor, seed, ...)
 )->Learner:
     "The single-task baseline: `mtl_learner`'s network and training with the principal head only"
     tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
-    return _learner(dls, tasks[:1], n_classes[:1], x, 'equal', None, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs)
+    return _learner(dls, tasks[:1], n_classes[:1], x, **kwargs)
+
 
 # %% ../nbs/04_mtl.ipynb #20a428bd
 def evaluate(
