@@ -21,7 +21,8 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 import torch, torch.nn as nn, torch.nn.functional as F
 import torchvision
-from fastai.callback.core import Callback, CancelBackwardException
+from fastai.callback.core import Callback, CancelBackwardException, _events
+from fastai.learner import CastToTensor
 from fastai.callback.progress import ProgressCallback
 from fastai.callback.tracker import TrackerCallback
 from fastai.data.core import DataLoaders
@@ -243,7 +244,18 @@ def _predicting(cb):
     "True while `get_preds` runs (it calls before_fit/after_fit too): training state must then be left alone"
     return hasattr(cb.learn, 'gather_preds')
 
-class TaskLossLogger(Callback):
+class _Quick(Callback):
+    "A callback whose missing events are class-level no-ops and whose `training` is read from the Learner directly"
+    # fastai looks every event up on every callback in every batch; an event a callback lacks otherwise goes through
+    # attribute delegation to the Learner and its model, which raises and catches AttributeErrors each time
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for e in _events:
+            if getattr(cls, e, None) is None: setattr(cls, e, noop)
+    @property
+    def training(self): return self.learn.training
+
+class TaskLossLogger(_Quick):
     "Records every training batch's per-task losses and task weights (`.losses`, `.weights`: (n_batches, n_tasks))"
     order = 55  # after the weighting callbacks have set this batch's weights
     def before_fit(self):
@@ -273,7 +285,7 @@ class TaskLossLogger(Callback):
 
 
 # %% ../nbs/04_mtl.ipynb #e0dce635
-class LossWeighting(Callback):
+class LossWeighting(_Quick):
     "Base class of the loss-weighting callbacks: they set `learn.loss_func.weights` (one number per task)"
     order = 5
     @property
@@ -457,7 +469,7 @@ class GradSim(Callback):
         raise CancelBackwardException
 
 # %% ../nbs/04_mtl.ipynb #d5146797
-class BestModel(TrackerCallback):
+class BestModel(TrackerCallback, _Quick):
     "Keep the weights of the epoch with the best `monitor` value in memory and restore them after fitting"
     # like fastai's SaveModelCallback, without writing (and later unpickling) a checkpoint file per run
     order = TrackerCallback.order + 1
@@ -510,33 +522,34 @@ def weighting_callbacks(
 # %% ../nbs/04_mtl.ipynb #db7aeefa
 def _n_label_tensors(dls):
     b = dls.one_batch()
-    return len(b) - getattr(dls, 'n_inp', 1), b[0]
+    return len(b) - getattr(dls, 'n_inp', 1), b
 
 def _task_setup(dls, tasks, n_classes):
     "Task names and class counts (from `dls.tasks`/`dls.n_classes` unless given), checked against the batches"
     if n_classes is None: n_classes = getattr(dls, 'n_classes', None)
     if n_classes is None: raise ValueError("the DataLoaders carry no `n_classes` (task_dls sets it); pass n_classes=[C_principal, C_aux, ...]")
     n_classes = [n_classes] if isinstance(n_classes, (int, np.integer)) else list(n_classes)
-    n_labels, x = _n_label_tensors(dls)
+    n_labels, b = _n_label_tensors(dls)
     if len(n_classes) != n_labels:
         raise ValueError(f"{len(n_classes)} heads (n_classes={n_classes}) but the DataLoaders yield {n_labels} label tensors "
                          f"per batch; expected one head per label tensor")
     if tasks is None: tasks = getattr(dls, 'tasks', None)
     n_classes, tasks = _check_n_classes(n_classes, tasks)
-    if x.ndim != 4: raise ValueError(f"the input batch has shape {tuple(x.shape)}; expected images (B, C, H, W)")
-    return tasks, n_classes, x
+    if b[0].ndim != 4: raise ValueError(f"the input batch has shape {tuple(b[0].shape)}; expected images (B, C, H, W)")
+    return tasks, n_classes, b
 
 _adamw = partial(OptimWrapper, opt=torch.optim.AdamW)
 
-def _learner(dls, tasks, n_classes, x, weighting='equal', aux_weight=None, backbone='small', weights=None, lr=1e-4, wd=5e-3,
+def _learner(dls, tasks, n_classes, b, weighting='equal', aux_weight=None, backbone='small', weights=None, lr=1e-4, wd=5e-3,
              monitor=None, seed=None, cbs=None, progress=True, **kwargs):
     if seed is not None: set_seed(seed, reproducible=True)
-    model = MultiTaskNet(n_classes, backbone, tasks, in_channels=x.shape[1], img_size=x.shape[-1], weights=weights)
+    model = MultiTaskNet(n_classes, backbone, tasks, in_channels=b[0].shape[1], img_size=b[0].shape[-1], weights=weights)
     monitor = f'loss_{tasks[0]}' if monitor is None else monitor
     cbs = weighting_callbacks(weighting, aux_weight) + [TaskLossLogger()] + ([BestModel(monitor)] if monitor else []) + list(cbs or [])
     if getattr(dls, 'device', None) is not None: model.to(dls.device)
     learn = Learner(dls, model, loss_func=MultiTaskLoss(len(n_classes)),
                     opt_func=_adamw, lr=lr, wd=wd, metrics=task_metrics(tasks), cbs=cbs, **kwargs)
+    if all(type(t) is torch.Tensor for t in b): learn.remove_cb(CastToTensor)   # plain tensors already: a no-op per batch
     if not progress: learn.remove_cb(ProgressCallback); learn.logger = noop
     return learn
 
@@ -557,9 +570,9 @@ def mtl_learner(
     **kwargs, # passed to `Learner`
 )->Learner:
     "A fastai Learner for hard-parameter-sharing MTL: one head per label tensor, the chosen loss weighting, per-task metrics"
-    tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
+    tasks, n_classes, b = _task_setup(dls, tasks, n_classes)
     if len(n_classes) < 2: raise ValueError(f"mtl_learner needs at least 2 tasks, got {tasks}; use stl_learner for one")
-    return _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, progress, **kwargs)
+    return _learner(dls, tasks, n_classes, b, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, progress, **kwargs)
 
 @delegates(mtl_learner, but=['weighting', 'aux_weight'])
 def stl_learner(
@@ -569,8 +582,8 @@ def stl_learner(
     **kwargs, # `mtl_learner`'s other arguments (backbone, lr, monitor, seed, ...)
 )->Learner:
     "The single-task baseline: `mtl_learner`'s network and training with the principal head only"
-    tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
-    return _learner(dls, tasks[:1], n_classes[:1], x, **kwargs)
+    tasks, n_classes, b = _task_setup(dls, tasks, n_classes)
+    return _learner(dls, tasks[:1], n_classes[:1], b, **kwargs)
 
 
 # %% ../nbs/04_mtl.ipynb #20a428bd
