@@ -15,7 +15,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from .core import subsample
 from .data import FactorDataset, artifact_dir
 from .clustering import METHODS, discover_aux_labels
-from .mtl import compare_stl_mtl, random_labels
+from .compare import compare_stl_mtl, random_labels
 
 # %% auto #0
 __all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN', 'RECON_ONLY_TWIN', 'nearest_mean_labels',

@@ -167,6 +167,18 @@ def load_stage_data(data:str='twin', # 'twin' (the procedural twin) or 'shapes3d
     if kind == 'shapes3d' and path: return load_shapes3d(path)
     raise ValueError(f"data={data!r}: expected 'twin' or 'shapes3d:PATH'")
 
+
+# %% ../nbs/08_distributed.ipynb #67dd8edc
+def _stage_learner(stage, dls, cfg, size, epochs, lr, seed, rank, cbs):
+    "The Learner of one stage and its epoch count (the preset's for the disentangler, 1 for mtl, unless given)"
+    if stage == 'mtl': return mtl_learner(dls, lr=lr or 1e-3, monitor='', seed=seed, cbs=cbs), epochs or 1
+    learn = disentangler_learner(dls, arch=f'conv{size}', K=cfg['K'], d=cfg['d'], width=cfg['width'],
+                                 lr=lr or cfg['lr'], wd=cfg['wd'], oracle=cfg['oracle'], reg_mode=cfg['reg_mode'],
+                                 loss_kw=dict(cfg['loss_kw'], seed=seed + rank), schedule_kw=cfg['schedule_kw'], cbs=cbs)
+    return learn, epochs or cfg['n_epoch']
+
+
+# %% ../nbs/08_distributed.ipynb #47314137
 def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
                 preset:str='quick',  # disentangler preset: 'quick' (TWIN_QUICK) or 'paper' (TWIN_PAPER)
                 data:str='twin',     # 'twin' or 'shapes3d:PATH' (3DShapes-style factors; principal factor `scale`)
@@ -179,7 +191,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
                 n_mtl:int|None=None, # mtl: training images drawn from the training split when steps is None (None: all)
                 out:str|None=None,   # folder rank 0 writes to (default artifact_dir('distributed')/stage)
                 seed:int=0,          # seed of the data, the initialisation and the swap choices
-                cpu:bool|None=None   # gloo on CPU even with GPUs present (default: only without CUDA)
+                cpu:bool|None=None,  # gloo on CPU even with GPUs present (default: only without CUDA)
+                progress:bool=True   # rank 0's progress bar (the other ranks never show one)
                )->dict:
     "Train one stage in every process of a launch; rank 0 writes model.pth and history.json to `out`"
     if stage not in ('disentangler', 'mtl'): raise ValueError(f"stage={stage!r}: expected 'disentangler' or 'mtl'")
@@ -198,16 +211,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
     bs = bs or (cfg['bs'] if stage == 'disentangler' else 32)
     dls = _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev)
     digests, raw = DigestLog(1), _BatchLoss()
-    if stage == 'disentangler':
-        epochs = epochs or cfg['n_epoch']
-        learn = disentangler_learner(dls, arch=f'conv{size}', K=cfg['K'], d=cfg['d'], width=cfg['width'],
-                                     lr=lr or cfg['lr'], wd=cfg['wd'], oracle=cfg['oracle'], reg_mode=cfg['reg_mode'],
-                                     loss_kw=dict(cfg['loss_kw'], seed=seed + rank), schedule_kw=cfg['schedule_kw'],
-                                     cbs=[digests, raw])
-    else:
-        epochs = epochs or 1
-        learn = mtl_learner(dls, lr=lr or 1e-3, monitor='', seed=seed, cbs=[digests, raw])
-    if os.environ.get('IN_TEST') or rank: learn.remove_cb(ProgressCallback)
+    learn, epochs = _stage_learner(stage, dls, cfg, size, epochs, lr, seed, rank, [digests, raw])
+    if not progress or rank: learn.remove_cb(ProgressCallback)
     t0 = time.time()
     with data_parallel(learn, cpu=cpu): learn.fit(epochs)
     seconds = time.time() - t0
@@ -224,6 +229,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
     print(f"rank {rank}/{W}: wrote {int(wrote)} files", flush=True)
     return dict(hist, learn=learn, wrote=int(wrote), out=out)
 
+
+# %% ../nbs/08_distributed.ipynb #53b51387
 @call_parse
 def main(stage:str='disentangler', # 'disentangler' or 'mtl'
          preset:str='quick',   # disentangler preset: 'quick' or 'paper'
@@ -237,11 +244,13 @@ def main(stage:str='disentangler', # 'disentangler' or 'mtl'
          n_mtl:int=None,       # mtl training images when steps is not given
          out:str=None,         # output folder of rank 0
          seed:int=0,           # seed
-         cpu:bool=False):      # force gloo on CPU
+         cpu:bool=False,       # force gloo on CPU
+         quiet:bool=False):    # no progress bar
     "Train one Detaux stage on the twin or 3DShapes, data-parallel under `torchrun`/`accelerate launch` (plain: one process)"
-    res = train_stage(stage, preset, data, size, steps, epochs, bs, lr, aux, n_mtl, out, seed, cpu or None)
+    res = train_stage(stage, preset, data, size, steps, epochs, bs, lr, aux, n_mtl, out, seed, cpu or None, not quiet)
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     return res
+
 
 # %% ../nbs/08_distributed.ipynb #060f5776
 def launch(nproc:int=2,   # processes

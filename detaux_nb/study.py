@@ -6,8 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/study.html.md"""
 
 # %% ../nbs/09_study.ipynb #7c3fc550
 from __future__ import annotations
-import json, hashlib, math, time, os, warnings
-warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
+import json, hashlib, math, time
 from pathlib import Path
 
 import numpy as np, pandas as pd
@@ -16,7 +15,8 @@ from fastai.torch_core import set_seed
 
 from .core import atomic_write, subsample, artifact_dir
 from .data import Shapes3DTwin, shapes3d_split, task_dls
-from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, random_labels, paired_difference, gate_mtl, WEIGHTINGS
+from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, WEIGHTINGS
+from .compare import random_labels, paired_difference, gate_mtl
 
 # %% auto #0
 __all__ = ['STUDY_RUN', 'STUDY_CENTRE', 'STUDY_AXES', 'SETTING_COLS', 'study_backbone', 'check_cell', 'one_axis_cells',
