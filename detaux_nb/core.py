@@ -1,4 +1,4 @@
-"""Small numpy-only helpers every stage shares: the artifact folder, atomic file writes, seeded subsampling and quiet output outside a terminal.
+"""Small numpy-only helpers every stage shares: the artifact folder, atomic file writes, input validation (labels, codes, positions), seeded subsampling and quiet output outside a terminal.
 
 Docs: https://detaux-nb.github.io/detaux-nb/core.html.md"""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['artifact_dir', 'atomic_write', 'subsample', 'is_terminal', 'setup_output', 'short_path']
+__all__ = ['artifact_dir', 'atomic_write', 'subsample', 'check_labels', 'check_codes', 'check_positions', 'is_terminal',
+           'setup_output', 'short_path']
 
 # %% ../nbs/00_core.ipynb #356cde04
 def artifact_dir(sub:str=None # optional sub-folder, created on demand
@@ -49,6 +50,70 @@ def subsample(items,          # `n` (meaning `range(n)`) or a 1-d array of posit
     if size is None or size >= len(items): return items
     if size < 0: raise ValueError(f"size must be >= 0 or None, got {size}")
     return np.sort(np.random.default_rng(seed).choice(items, size, replace=False))
+
+# %% ../nbs/00_core.ipynb #a91166d3
+def _to_numpy(x):
+    "A numpy view of `x`, detaching and moving torch tensors to the CPU"
+    if hasattr(x, 'detach'): x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+# %% ../nbs/00_core.ipynb #b5d7c522
+def check_labels(y,                 # labels, one per sample (numpy array, list or torch tensor)
+                 n:int|None=None,   # the number of samples they must match (None: any)
+                 name:str='labels', # what to call them in errors
+                 integer:bool=False, # require an integer dtype (the result is then int64)
+                 nonneg:bool=False, # require labels >= 0
+                 min_classes:int=1, # least number of distinct labels
+                 discrete:bool=False # require ints, bools or strings (no floats)
+                ) -> np.ndarray:    # 1-D array of the labels
+    "Validate a label vector: 1-D, `n` long, finite; optionally integer, non-negative, with `min_classes` values"
+    y = _to_numpy(y)
+    if y.ndim != 1: raise ValueError(f"{name} must be 1-D, one label per sample; got shape {y.shape}")
+    if n is not None and len(y) != n: raise ValueError(f"{name} has {len(y)} labels; expected {n}, one per sample")
+    if integer and y.dtype.kind not in 'iu': raise TypeError(f"{name} must be integer class ids; got dtype {y.dtype}")
+    if discrete and y.dtype.kind not in 'iubUO': raise TypeError(f"{name} must hold discrete labels (int, bool or str); got dtype {y.dtype}")
+    if y.dtype.kind == 'f' and not np.isfinite(y).all(): raise ValueError(f"{name} contains NaN or inf; expected finite labels")
+    if nonneg and len(y) and y.min() < 0: raise ValueError(f"{name} must be >= 0; got {y.min()} (map noise labels to a class first)")
+    u = len(np.unique(y))
+    if u < min_classes:
+        raise ValueError(f"{name} takes {'a single value' if u == 1 else f'{u} distinct values'}; expected at least {min_classes} distinct labels")
+    return y.astype(np.int64) if integer else y
+
+# %% ../nbs/00_core.ipynb #bbebd13e
+_CODE_SHAPES = {3: '(N, K, d) (samples, subspaces, dims per subspace)', 2: '(N, d) (samples, dims)'}
+
+def check_codes(Z,               # codes (numpy array or torch tensor)
+                n:int|None=None, # the number of samples (rows) they must have (None: any)
+                name:str='Z',    # what to call them in errors
+                ndim:int=3,      # dimensions expected: 3 for (N, K, d), 2 for (N, d)
+                dtype=None       # cast to this dtype (None: keep the codes' own)
+               ) -> np.ndarray:  # the codes, as a numpy array
+    "Validate codes: numeric, `ndim` dims, `n` rows, non-empty and finite; cast only when `dtype` is given"
+    Z = _to_numpy(Z)
+    if Z.dtype.kind not in 'fiu': raise TypeError(f"{name} must be numeric codes; got dtype {Z.dtype}")
+    if Z.ndim != ndim:
+        hint = ". A flat (N, D) code can be passed as Z[:, :, None] (D one-dimensional subspaces)." if ndim == 3 and Z.ndim == 2 else ''
+        raise ValueError(f"{name} must have shape {_CODE_SHAPES.get(ndim, f'of {ndim} dims')}; got {Z.ndim}-D shape {Z.shape}{hint}")
+    if n is not None and len(Z) != n: raise ValueError(f"{name} has {len(Z)} rows; expected {n}, one per sample")
+    if min(Z.shape) == 0: raise ValueError(f"{name} must not be empty; got shape {Z.shape}")
+    if dtype is not None: Z = Z.astype(dtype)
+    if Z.dtype.kind == 'f' and not np.isfinite(Z).all():
+        bad = ~np.isfinite(Z).reshape(len(Z), -1).all(1)
+        raise ValueError(f"{name} contains NaN or inf in {bad.sum()} of {len(Z)} samples (first: sample {bad.argmax()}); "
+                         "expected finite values (check the encoder / the training run for divergence)")
+    return Z
+
+# %% ../nbs/00_core.ipynb #bd14cef1
+def check_positions(idx,            # positions (integer array-like)
+                    n:int,          # the number of items they index
+                    name:str='idx'  # what to call them in errors
+                   ) -> np.ndarray: # the positions, as a numpy array
+    "Validate a non-empty 1-D array of integer positions into `range(n)`"
+    idx = _to_numpy(idx)
+    if idx.ndim != 1 or len(idx) == 0 or idx.dtype.kind not in 'iu':
+        raise ValueError(f"{name} must be a non-empty 1-D array of integer positions; got {idx.dtype} array of shape {idx.shape}")
+    if idx.min() < 0 or idx.max() >= n: raise ValueError(f"{name} has positions outside 0..{n - 1}")
+    return idx
 
 # %% ../nbs/00_core.ipynb #5d2767c1
 _IGNORED = [dict(message='`torch.jit.script` is deprecated', category=FutureWarning)]  # raised inside fastai's import
