@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_write, subsample
+from .core import atomic_write, subsample, check_labels
 from .data import task_dls
 from .mtl import stl_learner, mtl_learner, evaluate, weighting_callbacks
 
@@ -122,14 +122,11 @@ def plot(self:Comparison, metric:str='accuracy'): # 'accuracy' or 'f1'
 
 # %% ../nbs/04b_compare.ipynb #7c44193c
 def _labels(ds, y, what, train_idx):
-    "A factor name/index or an (N,) int array -> validated (N,) int64 labels"
+    "A factor name/index or an (N,) int array -> validated (N,) int64 labels, two classes at least in the training positions"
     if isinstance(y, (str, int, np.integer)): y = ds.factors[:, ds.factor_index(y)]
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) != len(ds): raise ValueError(f"{what} labels have shape {y.shape}; expected ({len(ds)},), one label per image of the dataset")
-    if not np.issubdtype(y.dtype, np.integer): raise TypeError(f"{what} labels are {y.dtype}; expected integers 0..C-1")
-    if y.min() < 0: raise ValueError(f"{what} labels contain {y.min()}; expected labels >= 0 (give noise points a class of their own)")
+    y = check_labels(y, len(ds), f'{what} labels', integer=True, nonneg=True)
     if len(np.unique(y[train_idx])) < 2: raise ValueError(f"{what} labels have a single class in the training positions; a task needs at least 2")
-    return y.astype(np.int64)
+    return y
 
 def _name(y, default): return y if isinstance(y, str) else default
 

@@ -22,7 +22,7 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
-from .core import artifact_dir, atomic_write, subsample
+from .core import artifact_dir, atomic_write, subsample, check_labels
 from .data import Shapes3DTwin, load_shapes3d, pair_dls, shapes3d_split, task_dls
 from .disentangler import TWIN_PAPER, TWIN_QUICK, TermsLog, disentangler_learner
 from .mtl import BestModel, PCGrad, mtl_learner
@@ -148,7 +148,7 @@ def _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev):
                         n_valid=min(2000, 2 * bs * W), train_idx=train_idx, valid_idx=test_idx, noise=cfg['noise'],
                         size=cfg['size'], seed=seed, device=dev)
     y_aux = np.load(aux, allow_pickle=False) if str(aux).endswith('.npy') else ds.factors[:, ds.factor_index(aux)]
-    if y_aux.shape != (len(ds),): raise ValueError(f"aux labels have shape {y_aux.shape}; expected ({len(ds)},), one per image")
+    y_aux = check_labels(y_aux, len(ds), 'aux labels')
     n = n_mtl
     if steps is not None:  # smallest pool whose training part (after the 10% validation carve) holds steps*bs*W images
         n = steps * bs * W

@@ -13,7 +13,7 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from fastai.torch_core import set_seed
 
-from .core import atomic_write, subsample, artifact_dir
+from .core import atomic_write, subsample, artifact_dir, check_labels
 from .data import Shapes3DTwin, shapes3d_split, task_dls
 from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, WEIGHTINGS
 from .compare import random_labels, paired_difference, gate_mtl
@@ -102,9 +102,7 @@ def _run_key(cell, seed, arm, run, extra):
 
 def _aux_labels(ds, aux, extra):
     if aux in (extra or {}):
-        y = np.asarray(extra[aux])
-        if y.shape != (len(ds),) or not np.issubdtype(y.dtype, np.integer): raise ValueError(f"labels of auxiliary source {aux!r}: expected ({len(ds)},) integers, got {y.dtype} {y.shape}")
-        return y.astype(np.int64)
+        return check_labels(extra[aux], len(ds), f'labels of auxiliary source {aux!r}', integer=True)
     if aux not in ds.names: raise ValueError(f"unknown auxiliary source {aux!r}; expected a factor {list(ds.names)}, 'random' or a key of `labels`")
     return ds.factors[:, ds.factor_index(aux)]
 
