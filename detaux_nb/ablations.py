@@ -98,6 +98,8 @@ class Ablation:
         p = self.paired[self.paired.metric == metric].set_index('arm')[['diff_mean', 'ci_low', 'ci_high']]
         return s.join(p).join(self.labels.set_index('arm')).reset_index()
 
+
+# %% ../nbs/05_ablations.ipynb #89b51737
 def _tidy(name, cmp, labels, setting):
     runs = cmp.runs.copy()
     runs['arm'] = runs.arm.str.replace('MTL:', '', regex=False)
@@ -138,6 +140,7 @@ def run_arms(name:str, # name of the ablation (a column of the table, the figure
     res = Ablation(name, df, paired, labs)
     if plot: res.fig = plot_ablation(res)
     return res
+
 
 # %% ../nbs/05_ablations.ipynb #edad31da
 def plot_ablation(res:Ablation, # an ablation result
@@ -216,6 +219,14 @@ def ablate_n_clusters(ds:FactorDataset, # the images
                     setting={f'C={n}': n for n in ns}, extra=extra, cache=cache)
 
 # %% ../nbs/05_ablations.ipynb #0a0490a8
+def _cluster_arms(codes:dict, train_idx, method, n_clusters, seed, **cluster_kw)->tuple:
+    "Each arm's codes clustered: (arm -> labels, arm -> its silhouette)"
+    arms, extra = {}, {}
+    for a, Zk in codes.items():
+        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed, **cluster_kw)
+        extra[a] = dict(silhouette=aux.silhouette)
+    return arms, extra
+
 def ablate_subspace(ds:FactorDataset, # the images
                     principal, # principal task: factor name/index or (N,) labels
                     Z, # (N, K, d) codes of every image
@@ -232,10 +243,7 @@ def ablate_subspace(ds:FactorDataset, # the images
     Z = check_codes(Z, len(ds))
     chosen, worst = _check_k(chosen, Z.shape[1], 'chosen'), _check_k(worst, Z.shape[1], 'worst')
     codes = {'chosen': Z[:, chosen], 'subspace 0': Z[:, 0], 'worst': Z[:, worst], 'whole latent': Z.reshape(len(Z), -1)}
-    arms, extra = {}, {}
-    for a, Zk in codes.items():
-        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed, **cluster_kw)
-        extra[a] = dict(silhouette=aux.silhouette)
+    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed, **cluster_kw)
     return run_arms('which subspace', ds, principal, arms, train_idx, test_idx, seeds, mtl, cache=cache, extra=extra,
                     setting={'chosen': f'k={chosen}', 'subspace 0': 'k=0', 'worst': f'k={worst}', 'whole latent': f'all {Z.shape[1]}'})
 
@@ -284,10 +292,7 @@ def ablate_no_disentanglement(ds:FactorDataset, # the images
     if Z.shape != Z_plain.shape: raise ValueError(f"Z {Z.shape} and Z_plain {Z_plain.shape} must come from the same architecture")
     k = _check_k(k, Z.shape[1])
     codes = {'detaux': Z[:, k], 'recon-only subspace': Z_plain[:, k], 'recon-only whole': Z_plain.reshape(len(Z), -1)}
-    arms, extra = {}, {}
-    for a, Zk in codes.items():
-        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed)
-        extra[a] = dict(silhouette=aux.silhouette)
+    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed)
     return run_arms('no disentanglement', ds, principal, arms, train_idx, test_idx, seeds, mtl, extra=extra, cache=cache,
                     setting={'detaux': f'k={k}', 'recon-only subspace': f'k={k}', 'recon-only whole': 'all'})
 

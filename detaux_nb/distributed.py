@@ -99,6 +99,8 @@ def gather_digests(model, buffers:bool=False)->list: # model; also hash buffers
     "Every rank's `param_digest`, in rank order (a one-element list without a process group)"
     return gather_objects(param_digest(model, buffers))
 
+
+# %% ../nbs/08_distributed.ipynb #56354275
 def is_rank0()->bool:
     "True in the process that writes artifacts (rank 0, or the only process)"
     return rank_distrib() == 0
@@ -119,6 +121,8 @@ def gather_objects(o)->list: # a picklable object
     dist.all_gather_object(out, o)
     return out
 
+
+# %% ../nbs/08_distributed.ipynb #bac4fcd4
 class DigestLog(Callback):
     "Gathers every rank's parameter digest after each of the first `n` optimiser steps (`.digests`), and of its first batch (`.batch_digests`)"
     order = 90
@@ -136,6 +140,7 @@ class _BatchLoss(Callback):
     def before_fit(self): self.losses = []
     def after_batch(self):
         if self.training: self.losses.append(self.learn.loss.detach().item())
+
 
 # %% ../nbs/08_distributed.ipynb #e8021746
 def _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev):

@@ -58,9 +58,12 @@ class DetauxConfig:
         self.disentangler = dict(self.disentangler, size=self.size)   # one source for the image size: `size`
         _check_config(self)
 
-    def to_dict(self): return asdict(self)
+    def to_dict(self):
+        "The config as a plain dict (what `save` writes)"
+        return asdict(self)
     @classmethod
-    def from_dict(cls, d:dict):
+    def from_dict(cls, d:dict): # config keys and values, e.g. from `to_dict`
+        "A config from a dict; unknown keys are refused"
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown config keys {sorted(unknown)}; valid keys: {[f.name for f in dataclasses.fields(cls)]}")
         return cls(**d)
@@ -204,12 +207,15 @@ class Run:
         self.out.mkdir(parents=True, exist_ok=True)
         config.save(saved)
 
-    def dir(self, stage): 
+    def dir(self, stage:str): # a name in `STAGES`
+        "The stage's folder, created on demand"
         d = self.out/stage; d.mkdir(exist_ok=True); return d
-    def done(self, stage):
+    def done(self, stage:str): # a name in `STAGES`
+        "True when the stage finished for this config (its `stage.json` holds the stage's current hash)"
         f = self.out/stage/'stage.json'
         return f.exists() and json.loads(f.read_text()).get('hash') == self.hashes[stage]
-    def finish(self, stage, seconds, **info):
+    def finish(self, stage:str, seconds:float, **info): # stage name; its duration; more to record in `stage.json`
+        "Mark the stage done: write its hash, duration and `info` to its `stage.json`"
         txt = json.dumps(dict(hash=self.hashes[stage], seconds=round(seconds, 1), **info), indent=2)
         atomic_write(self.out/stage/'stage.json', lambda tmp: Path(tmp).write_text(txt))
 
@@ -425,6 +431,8 @@ def collect_metrics(out) -> dict:
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
                 mtl_paired=paired.to_dict('records'), mtl_gate=gate, stage_seconds={s: v['seconds'] for s, v in stages.items()})
 
+
+# %% ../nbs/06_pipeline.ipynb #1e2f3bfd
 def _verdict(paired):
     "One sentence per MTL arm on its paired accuracy difference to STL"
     res = []
@@ -451,6 +459,8 @@ def _recommendation(m):
             f"{gate.margin.iloc[0]:.3f}); the test split plays no part. The gated model's test accuracy is "
             f"{p.diff_mean:+.3f} against STL (interval [{p.ci_low:+.3f}, {p.ci_high:+.3f}]).")
 
+
+# %% ../nbs/06_pipeline.ipynb #c1dd460f
 def write_report(out) -> Path:
     "Write `report.md` and `metrics.json` for a run folder whose other stages are done"
     out = Path(out); m = collect_metrics(out)
@@ -481,6 +491,8 @@ def write_report(out) -> Path:
     atomic_write(out/'metrics.json', lambda tmp: Path(tmp).write_text(json.dumps(m, indent=2, default=_plain)))
     return atomic_write(out/'report.md', lambda tmp: Path(tmp).write_text('\n'.join(md)))
 
+
+# %% ../nbs/06_pipeline.ipynb #4e4bbfdd
 def report_summary(out) -> str:
     "The headline of a finished run, as printed at the end of `run_detaux` and by `detaux report`"
     out = Path(out)
@@ -491,6 +503,7 @@ def report_summary(out) -> str:
     lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
              f"(NMI with principal {aux['principal_nmi']:.3f})", s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
+
 
 # %% ../nbs/06_pipeline.ipynb #bb160545
 def check_run(c:DetauxConfig, # the config

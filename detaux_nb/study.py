@@ -106,6 +106,8 @@ def _aux_labels(ds, aux, extra):
     if aux not in ds.names: raise ValueError(f"unknown auxiliary source {aux!r}; expected a factor {list(ds.names)}, 'random' or a key of `labels`")
     return ds.factors[:, ds.factor_index(aux)]
 
+
+# %% ../nbs/09_study.ipynb #c390b4a0
 def study_run(cell:dict, # a study cell
               seed:int, # seed of the training subset, validation carve, shuffling and initial weights
               arm:str, # 'STL' or 'MTL'
@@ -144,6 +146,7 @@ def study_run(cell:dict, # a study cell
                n_epoch=n_epoch, best_epoch=learn.best_model.best_epoch, seconds=round(secs, 1))
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(row, default=float)))
     return row
+
 
 # %% ../nbs/09_study.ipynb #634c6c04
 def study_runs(cells:list, # study cells
