@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from fastcore.script import call_parse
+from fastcore.meta import delegates
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer
@@ -258,10 +259,11 @@ def main(stage:str='disentangler', # 'disentangler' or 'mtl'
 
 
 # %% ../nbs/08_distributed.ipynb #060f5776
+@delegates(main)
 def launch(nproc:int=2,   # processes
            timeout:float=600, # seconds
            env:dict|None=None, # extra environment variables
-           **kwargs       # `main` arguments, e.g. stage='mtl', steps=10
+           **kwargs       # `main`'s arguments, e.g. stage='mtl', steps=10
           )->subprocess.CompletedProcess:
     "Run `torchrun --standalone --nproc_per_node nproc -m detaux_nb.distributed ...` and return the finished process"
     args = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'detaux_nb.distributed']
