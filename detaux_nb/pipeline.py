@@ -29,7 +29,7 @@ __all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'Deta
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
-                 weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04_mtl: STL test accuracy about 0.76
+                 weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.1)
 
