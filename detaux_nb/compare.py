@@ -187,6 +187,21 @@ def _summarise(rows, seeds, arms, gate_k)->Comparison:
     return Comparison(runs, summary, paired, gate)
 
 
+# %% ../nbs/04b_compare.ipynb #8c58a12a
+def _check_inputs(ds, principal, aux, train_idx, test_idx, random_control)->tuple:
+    "The positions and every task's labels, checked: (train_idx, test_idx, principal name, principal labels, {aux name: labels})"
+    train_idx, test_idx = np.asarray(train_idx), np.asarray(test_idx)
+    if len(train_idx) == 0 or len(test_idx) == 0: raise ValueError("train_idx and test_idx must both be non-empty")
+    if np.intersect1d(train_idx, test_idx).size: raise ValueError("train_idx and test_idx overlap; the test split must be held out")
+    pname = _name(principal, 'principal')
+    yp = _labels(ds, principal, 'principal', train_idx)
+    auxs = aux if isinstance(aux, dict) else {_name(aux, 'aux'): aux}
+    if not auxs: raise ValueError("aux is empty; expected at least one auxiliary label array or factor name")
+    auxs = {str(k): _labels(ds, v, f'auxiliary {k!r}', train_idx) for k, v in auxs.items()}
+    if 'random' in auxs and random_control: raise ValueError("'random' names the random-label control arm; rename that auxiliary task")
+    return train_idx, test_idx, pname, yp, auxs
+
+
 # %% ../nbs/04b_compare.ipynb #b2f58555
 def compare_stl_mtl(
     ds, # a `FactorDataset` (e.g. `Shapes3DTwin`) with the images
@@ -215,15 +230,7 @@ def compare_stl_mtl(
     progress:bool=True, # a progress bar over the runs
 )->Comparison:
     "Train STL, MTL with each auxiliary task and (optionally) MTL with random labels over `seeds`, gate each MTL arm; score the principal task on the test split"
-    train_idx, test_idx = np.asarray(train_idx), np.asarray(test_idx)
-    if len(train_idx) == 0 or len(test_idx) == 0: raise ValueError("train_idx and test_idx must both be non-empty")
-    if np.intersect1d(train_idx, test_idx).size: raise ValueError("train_idx and test_idx overlap; the test split must be held out")
-    pname = _name(principal, 'principal')
-    yp = _labels(ds, principal, 'principal', train_idx)
-    auxs = aux if isinstance(aux, dict) else {_name(aux, 'aux'): aux}
-    if not auxs: raise ValueError("aux is empty; expected at least one auxiliary label array or factor name")
-    auxs = {str(k): _labels(ds, v, f'auxiliary {k!r}', train_idx) for k, v in auxs.items()}
-    if 'random' in auxs and random_control: raise ValueError("'random' names the random-label control arm; rename that auxiliary task")
+    train_idx, test_idx, pname, yp, auxs = _check_inputs(ds, principal, aux, train_idx, test_idx, random_control)
     weighting_callbacks(weighting, aux_weight)  # fail early on a bad weighting
     seeds = list(seeds)
     te = subsample(test_idx, n_test, 0)
