@@ -2,14 +2,15 @@
 PyTorch loop doing the same work: same model (same initial weights), same DataLoaders, same AdamW, one training
 pass plus one validation pass with per-task accuracy and macro-F1.
 
-    flock /tmp/detaux-heavy.lock env OMP_NUM_THREADS=1 python bench/mtl.py [--n_train 2048] [--reps 5]
+    flock /tmp/detaux-heavy.lock env OMP_NUM_THREADS=1 python bench/mtl.py [--n-train 2048] [--reps 5]
 
 Runs alternate between the two paths so that load from other processes hits both alike; the figure is the
 median epoch time. Prints a table and `ratio=<fastai/bare>` (throughput ratio; 1.0 = no overhead).
 """
-import argparse, copy, time, warnings
+import copy, time, warnings
 warnings.filterwarnings('ignore')
 import numpy as np, torch, torch.nn.functional as F
+from fastcore.script import call_parse
 from sklearn.metrics import accuracy_score, f1_score
 from detaux_nb.core import subsample
 from detaux_nb.data import Shapes3DTwin, shapes3d_split, task_dls
@@ -28,20 +29,19 @@ def bare_epoch(model, opt, dls):
             for p, t, o, y in zip(preds, targs, model(x), ys): p.append(o.argmax(-1)); t.append(y)
     return [(accuracy_score(torch.cat(t), torch.cat(p)), f1_score(torch.cat(t), torch.cat(p), average='macro')) for p, t in zip(preds, targs)]
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--n_train', type=int, default=2048)
-    ap.add_argument('--bs', type=int, default=32)
-    ap.add_argument('--size', type=int, default=32)
-    ap.add_argument('--reps', type=int, default=5)
-    ap.add_argument('--backbone', default='small')
-    a = ap.parse_args()
-    ds = Shapes3DTwin(size=a.size)
+@call_parse
+def main(n_train:int=2048, # training images (before the 10% validation carve)
+         bs:int=32, # batch size
+         size:int=32, # image side
+         reps:int=5, # timed epochs per path (after one warm-up epoch each)
+         backbone:str='small'): # `mtl_learner` backbone
+    "Median epoch time of `mtl_learner.fit(1)` against a bare PyTorch loop doing the same work; prints `ratio=<bare/fastai>`"
+    ds = Shapes3DTwin(size=size)
     tr, te = shapes3d_split(ds)
-    tr = subsample(tr, a.n_train, 0)
+    tr = subsample(tr, n_train, 0)
     labels = {'scale': ds.factors[:, 3], 'shape': ds.factors[:, 4]}
-    dls = task_dls(ds, labels, train_idx=tr, test_idx=te[:256], bs=a.bs, seed=0, device='cpu')
-    learn = mtl_learner(dls, backbone=a.backbone, seed=0)
+    dls = task_dls(ds, labels, train_idx=tr, test_idx=te[:256], bs=bs, seed=0, device='cpu')
+    learn = mtl_learner(dls, backbone=backbone, seed=0)
     model = copy.deepcopy(learn.model)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=5e-3)
     n_img = len(dls.train.dataset)
@@ -51,15 +51,14 @@ def main():
 
     times = {'fastai mtl_learner.fit(1)': [], 'bare PyTorch loop': []}
     fastai_epoch(); bare_epoch(model, opt, dls)          # warm-up
-    for _ in range(a.reps):
+    for _ in range(reps):
         for name, f in zip(times, (fastai_epoch, lambda: bare_epoch(model, opt, dls))):
             t0 = time.perf_counter(); f(); times[name].append(time.perf_counter() - t0)
     med = {k: float(np.median(v)) for k, v in times.items()}
-    print(f"MTL epoch: {n_img} training + {len(dls.valid.dataset)} validation images, bs={a.bs}, {a.size}px, "
-          f"backbone={a.backbone}, torch threads={torch.get_num_threads()}, {a.reps} reps (median)")
+    print(f"MTL epoch: {n_img} training + {len(dls.valid.dataset)} validation images, bs={bs}, {size}px, "
+          f"backbone={backbone}, torch threads={torch.get_num_threads()}, {reps} reps (median)")
     print(f"{'path':28s} {'epoch s':>8s} {'img/s':>8s}   all epoch s")
     for k, t in med.items(): print(f"{k:28s} {t:8.3f} {n_img / t:8.0f}   {' '.join(f'{x:.2f}' for x in times[k])}")
     ratio = med['bare PyTorch loop'] / med['fastai mtl_learner.fit(1)']
     print(f"ratio={ratio:.3f}")
 
-if __name__ == '__main__': main()

@@ -12,10 +12,10 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from .core import subsample
+from .core import subsample, check_labels, check_codes, check_positions
 from .data import FactorDataset, artifact_dir
 from .clustering import METHODS, discover_aux_labels, nearest_mean_labels
-from .mtl import compare_stl_mtl, random_labels
+from .compare import compare_stl_mtl, random_labels
 
 # %% auto #0
 __all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN', 'RECON_ONLY_TWIN', 'cluster_codes',
@@ -24,21 +24,6 @@ __all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN'
            'ablate_oracle_p', 'twin_ablation_data', 'twin_ablation_codes']
 
 # %% ../nbs/05_ablations.ipynb #056a1f3f
-def _check_positions(idx, n, what):
-    idx = np.asarray(idx)
-    if idx.ndim != 1 or len(idx) == 0 or not np.issubdtype(idx.dtype, np.integer):
-        raise ValueError(f"{what} must be a non-empty 1-D array of integer positions; got {idx.dtype} array of shape {idx.shape}")
-    if idx.min() < 0 or idx.max() >= n: raise ValueError(f"{what} has positions outside 0..{n - 1}")
-    return idx
-
-def _check_codes(Z, n, what='Z', ndim=3):
-    Z = np.asarray(Z)
-    if Z.dtype.kind not in 'fiu': raise TypeError(f"{what} must hold real-valued codes; got dtype {Z.dtype}")
-    if Z.ndim != ndim or len(Z) != n:
-        shape = '(N, K, d)' if ndim == 3 else '(N, d)'
-        raise ValueError(f"{what} must be {shape} codes with N={n} rows (one per image of the dataset); got shape {Z.shape}")
-    return Z
-
 def _check_k(k, K, what='k'):
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool): raise TypeError(f"{what} must be an int subspace index; got {k!r}")
     if not 0 <= k < K: raise ValueError(f"{what}={k} is not a subspace index 0..{K - 1}")
@@ -52,8 +37,8 @@ def cluster_codes(Zk, # (N, d) codes of every image (one subspace, or several co
                   **kwargs # more `discover_aux_labels` arguments
                  ):
     "Cluster the training rows of `Zk`; every row gets a label (others: nearest class mean). Returns (labels (N,), `AuxLabels`)"
-    Zk = _check_codes(Zk, len(Zk), 'Zk', ndim=2)
-    train_idx = _check_positions(train_idx, len(Zk), 'train_idx')
+    Zk = check_codes(Zk, len(Zk), 'Zk', ndim=2)
+    train_idx = check_positions(train_idx, len(Zk), 'train_idx')
     aux = discover_aux_labels(Zk[train_idx], method=method, n_clusters=n_clusters, seed=seed, **kwargs)
     labels = nearest_mean_labels(Zk[train_idx], aux.labels, Zk)
     labels[train_idx] = aux.labels
@@ -61,9 +46,7 @@ def cluster_codes(Zk, # (N, d) codes of every image (one subspace, or several co
 
 def _principal(ds, principal):
     if isinstance(principal, (str, int, np.integer)): return ds.factors[:, ds.factor_index(principal)]
-    y = np.asarray(principal)
-    if y.shape != (len(ds),): raise ValueError(f"principal labels have shape {y.shape}; expected ({len(ds)},)")
-    return y
+    return check_labels(principal, len(ds), 'principal labels')
 
 def label_diagnostics(labels, # (N,) auxiliary labels of every image
                       principal, # (N,) principal labels
@@ -105,6 +88,8 @@ class Ablation:
         p = self.paired[self.paired.metric == metric].set_index('arm')[['diff_mean', 'ci_low', 'ci_high']]
         return s.join(p).join(self.labels.set_index('arm')).reset_index()
 
+
+# %% ../nbs/05_ablations.ipynb #89b51737
 def _tidy(name, cmp, labels, setting):
     runs = cmp.runs.copy()
     runs['arm'] = runs.arm.str.replace('MTL:', '', regex=False)
@@ -135,7 +120,7 @@ def run_arms(name:str, # name of the ablation (a column of the table, the figure
     "Train STL and MTL with every arm's labels over `seeds` in one `compare_stl_mtl` call; a tidy table with label diagnostics"
     if not isinstance(arms, dict) or not arms: raise ValueError("arms must be a non-empty dict arm name -> (N,) labels")
     if 'STL' in arms: raise ValueError("'STL' names the single-task baseline; rename that arm")
-    train_idx, test_idx = _check_positions(train_idx, len(ds), 'train_idx'), _check_positions(test_idx, len(ds), 'test_idx')
+    train_idx, test_idx = check_positions(train_idx, len(ds), 'train_idx'), check_positions(test_idx, len(ds), 'test_idx')
     y = _principal(ds, principal)
     labs = pd.DataFrame([dict(arm=a, **label_diagnostics(l, y, train_idx, ds.factors, ds.names), **(extra or {}).get(a, {}))
                          for a, l in arms.items()])
@@ -145,6 +130,7 @@ def run_arms(name:str, # name of the ablation (a column of the table, the figure
     res = Ablation(name, df, paired, labs)
     if plot: res.fig = plot_ablation(res)
     return res
+
 
 # %% ../nbs/05_ablations.ipynb #edad31da
 def plot_ablation(res:Ablation, # an ablation result
@@ -190,8 +176,7 @@ def ablate_random_labels(ds:FactorDataset, # the images
                          cache=None, # CSV of finished runs
                         )->Ablation:
     "STL vs MTL with the discovered labels, the same labels permuted, and uniform random labels with as many classes"
-    aux = np.asarray(aux)
-    if aux.shape != (len(ds),) or not np.issubdtype(aux.dtype, np.integer): raise ValueError(f"aux must be ({len(ds)},) int labels; got {aux.dtype} {aux.shape}")
+    aux = check_labels(aux, len(ds), 'aux', integer=True)
     rng = np.random.default_rng(seed)
     arms = dict(discovered=aux, permuted=random_labels(aux, seed=rng, idx=train_idx),
                 uniform=rng.integers(0, len(np.unique(aux)), len(aux)).astype(np.int64))
@@ -211,7 +196,7 @@ def ablate_n_clusters(ds:FactorDataset, # the images
                       cache=None, # CSV of finished runs
                      )->Ablation:
     "STL vs MTL with subspace `k` clustered into each number of clusters in `n_clusters`"
-    Z = _check_codes(Z, len(ds))
+    Z = check_codes(Z, len(ds))
     k = _check_k(k, Z.shape[1])
     if method not in ('kmeans', 'gmm'): raise ValueError(f"method must be 'kmeans' or 'gmm' for a fixed number of clusters; got {method!r}")
     ns = list(n_clusters)
@@ -224,6 +209,14 @@ def ablate_n_clusters(ds:FactorDataset, # the images
                     setting={f'C={n}': n for n in ns}, extra=extra, cache=cache)
 
 # %% ../nbs/05_ablations.ipynb #0a0490a8
+def _cluster_arms(codes:dict, train_idx, method, n_clusters, seed, **cluster_kw)->tuple:
+    "Each arm's codes clustered: (arm -> labels, arm -> its silhouette)"
+    arms, extra = {}, {}
+    for a, Zk in codes.items():
+        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed, **cluster_kw)
+        extra[a] = dict(silhouette=aux.silhouette)
+    return arms, extra
+
 def ablate_subspace(ds:FactorDataset, # the images
                     principal, # principal task: factor name/index or (N,) labels
                     Z, # (N, K, d) codes of every image
@@ -237,13 +230,10 @@ def ablate_subspace(ds:FactorDataset, # the images
                     **cluster_kw # more `discover_aux_labels` arguments
                    )->Ablation:
     "STL vs MTL with the clusters of the chosen subspace, subspace 0, the worst-scored subspace and the whole latent"
-    Z = _check_codes(Z, len(ds))
+    Z = check_codes(Z, len(ds))
     chosen, worst = _check_k(chosen, Z.shape[1], 'chosen'), _check_k(worst, Z.shape[1], 'worst')
     codes = {'chosen': Z[:, chosen], 'subspace 0': Z[:, 0], 'worst': Z[:, worst], 'whole latent': Z.reshape(len(Z), -1)}
-    arms, extra = {}, {}
-    for a, Zk in codes.items():
-        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed, **cluster_kw)
-        extra[a] = dict(silhouette=aux.silhouette)
+    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed, **cluster_kw)
     return run_arms('which subspace', ds, principal, arms, train_idx, test_idx, seeds, mtl, cache=cache, extra=extra,
                     setting={'chosen': f'k={chosen}', 'subspace 0': 'k=0', 'worst': f'k={worst}', 'whole latent': f'all {Z.shape[1]}'})
 
@@ -260,7 +250,7 @@ def ablate_cluster_method(ds:FactorDataset, # the images
                           cache=None, # CSV of finished runs
                          )->Ablation:
     "STL vs MTL with subspace `k` clustered by each method in `methods`"
-    Z = _check_codes(Z, len(ds))
+    Z = check_codes(Z, len(ds))
     k = _check_k(k, Z.shape[1])
     bad = [m for m in methods if m not in METHODS]
     if bad or not methods: raise ValueError(f"unknown methods {bad}; expected some of {METHODS}")
@@ -288,14 +278,11 @@ def ablate_no_disentanglement(ds:FactorDataset, # the images
                               cache=None, # CSV of finished runs
                              )->Ablation:
     "STL vs MTL with clusters of the disentangler's subspace `k`, and of a reconstruction-only autoencoder's subspace `k` and whole latent"
-    Z, Z_plain = _check_codes(Z, len(ds)), _check_codes(Z_plain, len(ds), 'Z_plain')
+    Z, Z_plain = check_codes(Z, len(ds)), check_codes(Z_plain, len(ds), 'Z_plain')
     if Z.shape != Z_plain.shape: raise ValueError(f"Z {Z.shape} and Z_plain {Z_plain.shape} must come from the same architecture")
     k = _check_k(k, Z.shape[1])
     codes = {'detaux': Z[:, k], 'recon-only subspace': Z_plain[:, k], 'recon-only whole': Z_plain.reshape(len(Z), -1)}
-    arms, extra = {}, {}
-    for a, Zk in codes.items():
-        arms[a], aux = cluster_codes(Zk, train_idx, method, n_clusters, seed)
-        extra[a] = dict(silhouette=aux.silhouette)
+    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed)
     return run_arms('no disentanglement', ds, principal, arms, train_idx, test_idx, seeds, mtl, extra=extra, cache=cache,
                     setting={'detaux': f'k={k}', 'recon-only subspace': f'k={k}', 'recon-only whole': 'all'})
 
@@ -309,8 +296,7 @@ def ablate_gt_factor(ds:FactorDataset, # the images, with known factors
                      cache=None, # CSV of finished runs
                     )->Ablation:
     "STL vs MTL with the discovered labels and with each ground-truth factor in `factors`"
-    aux = np.asarray(aux)
-    if aux.shape != (len(ds),) or not np.issubdtype(aux.dtype, np.integer): raise ValueError(f"aux must be ({len(ds)},) int labels; got {aux.dtype} {aux.shape}")
+    aux = check_labels(aux, len(ds), 'aux', integer=True)
     if factors is None: factors = [n for n in ds.names if not (isinstance(principal, str) and n == principal)]
     factors = [ds.names[ds.factor_index(f)] for f in factors]
     if not factors: raise ValueError("no factor to use as auxiliary task: the dataset has only the principal factor")
@@ -337,9 +323,9 @@ def ablate_oracle_p(ds:FactorDataset, # the images
                    )->Ablation:
     "Per oracle probability p: probe accuracy of subspace 0 for the principal task, and STL vs MTL with the chosen subspace's clusters"
     if not isinstance(codes, dict) or not codes: raise ValueError("codes must be a non-empty dict p -> (N, K, d) codes")
-    codes = {float(p): _check_codes(Zp, len(ds), f'codes[{p}]') for p, Zp in codes.items()}
+    codes = {float(p): check_codes(Zp, len(ds), f'codes[{p}]') for p, Zp in codes.items()}
     if any(not 0 <= p <= 1 for p in codes): raise ValueError(f"every p must lie in [0, 1]; got {sorted(codes)}")
-    train_idx = _check_positions(train_idx, len(ds), 'train_idx')
+    train_idx = check_positions(train_idx, len(ds), 'train_idx')
     y = _principal(ds, principal)
     arms, extra, setting = {}, {}, {}
     for p, Zp in sorted(codes.items()):

@@ -18,11 +18,12 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from fastcore.script import call_parse
+from fastcore.meta import delegates
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
-from .core import artifact_dir, atomic_write, subsample
+from .core import artifact_dir, atomic_write, subsample, check_labels
 from .data import Shapes3DTwin, pair_dls, shapes3d_split, task_dls
 from .images import load_shapes3d
 from .disentangler import TermsLog, disentangler_learner
@@ -101,6 +102,8 @@ def gather_digests(model, buffers:bool=False)->list: # model; also hash buffers
     "Every rank's `param_digest`, in rank order (a one-element list without a process group)"
     return gather_objects(param_digest(model, buffers))
 
+
+# %% ../nbs/08_distributed.ipynb #56354275
 def is_rank0()->bool:
     "True in the process that writes artifacts (rank 0, or the only process)"
     return rank_distrib() == 0
@@ -121,6 +124,8 @@ def gather_objects(o)->list: # a picklable object
     dist.all_gather_object(out, o)
     return out
 
+
+# %% ../nbs/08_distributed.ipynb #bac4fcd4
 class DigestLog(Callback):
     "Gathers every rank's parameter digest after each of the first `n` optimiser steps (`.digests`), and of its first batch (`.batch_digests`)"
     order = 90
@@ -139,6 +144,7 @@ class _BatchLoss(Callback):
     def after_batch(self):
         if self.training: self.losses.append(self.learn.loss.detach().item())
 
+
 # %% ../nbs/08_distributed.ipynb #e8021746
 def _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev):
     "DataLoaders of one stage: `steps` batches of `bs` per rank per epoch (None: the preset's pair count)"
@@ -150,7 +156,7 @@ def _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev):
                         n_valid=min(2000, 2 * bs * W), train_idx=train_idx, valid_idx=test_idx, noise=cfg['noise'],
                         size=cfg['size'], seed=seed, device=dev)
     y_aux = np.load(aux, allow_pickle=False) if str(aux).endswith('.npy') else ds.factors[:, ds.factor_index(aux)]
-    if y_aux.shape != (len(ds),): raise ValueError(f"aux labels have shape {y_aux.shape}; expected ({len(ds)},), one per image")
+    y_aux = check_labels(y_aux, len(ds), 'aux labels')
     n = n_mtl
     if steps is not None:  # smallest pool whose training part (after the 10% validation carve) holds steps*bs*W images
         n = steps * bs * W
@@ -169,6 +175,18 @@ def load_stage_data(data:str='twin', # 'twin' (the procedural twin) or 'shapes3d
     if kind == 'shapes3d' and path: return load_shapes3d(path)
     raise ValueError(f"data={data!r}: expected 'twin' or 'shapes3d:PATH'")
 
+
+# %% ../nbs/08_distributed.ipynb #67dd8edc
+def _stage_learner(stage, dls, cfg, size, epochs, lr, seed, rank, cbs):
+    "The Learner of one stage and its epoch count (the preset's for the disentangler, 1 for mtl, unless given)"
+    if stage == 'mtl': return mtl_learner(dls, lr=lr or 1e-3, monitor='', seed=seed, cbs=cbs), epochs or 1
+    learn = disentangler_learner(dls, arch=f'conv{size}', K=cfg['K'], d=cfg['d'], width=cfg['width'],
+                                 lr=lr or cfg['lr'], wd=cfg['wd'], oracle=cfg['oracle'], reg_mode=cfg['reg_mode'],
+                                 loss_kw=dict(cfg['loss_kw'], seed=seed + rank), schedule_kw=cfg['schedule_kw'], cbs=cbs)
+    return learn, epochs or cfg['n_epoch']
+
+
+# %% ../nbs/08_distributed.ipynb #47314137
 def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
                 preset:str='quick',  # disentangler preset: 'quick' (TWIN_QUICK) or 'paper' (TWIN_PAPER)
                 data:str='twin',     # 'twin' or 'shapes3d:PATH' (3DShapes-style factors; principal factor `scale`)
@@ -181,7 +199,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
                 n_mtl:int|None=None, # mtl: training images drawn from the training split when steps is None (None: all)
                 out:str|None=None,   # folder rank 0 writes to (default artifact_dir('distributed')/stage)
                 seed:int=0,          # seed of the data, the initialisation and the swap choices
-                cpu:bool|None=None   # gloo on CPU even with GPUs present (default: only without CUDA)
+                cpu:bool|None=None,  # gloo on CPU even with GPUs present (default: only without CUDA)
+                progress:bool=True   # rank 0's progress bar (the other ranks never show one)
                )->dict:
     "Train one stage in every process of a launch; rank 0 writes model.pth and history.json to `out`"
     if stage not in ('disentangler', 'mtl'): raise ValueError(f"stage={stage!r}: expected 'disentangler' or 'mtl'")
@@ -200,16 +219,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
     bs = bs or (cfg['bs'] if stage == 'disentangler' else 32)
     dls = _stage_dls(stage, ds, cfg, steps, bs, aux, n_mtl, seed, dev)
     digests, raw = DigestLog(1), _BatchLoss()
-    if stage == 'disentangler':
-        epochs = epochs or cfg['n_epoch']
-        learn = disentangler_learner(dls, arch=f'conv{size}', K=cfg['K'], d=cfg['d'], width=cfg['width'],
-                                     lr=lr or cfg['lr'], wd=cfg['wd'], oracle=cfg['oracle'], reg_mode=cfg['reg_mode'],
-                                     loss_kw=dict(cfg['loss_kw'], seed=seed + rank), schedule_kw=cfg['schedule_kw'],
-                                     cbs=[digests, raw])
-    else:
-        epochs = epochs or 1
-        learn = mtl_learner(dls, lr=lr or 1e-3, monitor='', seed=seed, cbs=[digests, raw])
-    if os.environ.get('IN_TEST') or rank: learn.remove_cb(ProgressCallback)
+    learn, epochs = _stage_learner(stage, dls, cfg, size, epochs, lr, seed, rank, [digests, raw])
+    if not progress or rank: learn.remove_cb(ProgressCallback)
     t0 = time.time()
     with data_parallel(learn, cpu=cpu): learn.fit(epochs)
     seconds = time.time() - t0
@@ -226,6 +237,8 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
     print(f"rank {rank}/{W}: wrote {int(wrote)} files", flush=True)
     return dict(hist, learn=learn, wrote=int(wrote), out=out)
 
+
+# %% ../nbs/08_distributed.ipynb #53b51387
 @call_parse
 def main(stage:str='disentangler', # 'disentangler' or 'mtl'
          preset:str='quick',   # disentangler preset: 'quick' or 'paper'
@@ -239,17 +252,20 @@ def main(stage:str='disentangler', # 'disentangler' or 'mtl'
          n_mtl:int=None,       # mtl training images when steps is not given
          out:str=None,         # output folder of rank 0
          seed:int=0,           # seed
-         cpu:bool=False):      # force gloo on CPU
+         cpu:bool=False,       # force gloo on CPU
+         quiet:bool=False):    # no progress bar
     "Train one Detaux stage on the twin or 3DShapes, data-parallel under `torchrun`/`accelerate launch` (plain: one process)"
-    res = train_stage(stage, preset, data, size, steps, epochs, bs, lr, aux, n_mtl, out, seed, cpu or None)
+    res = train_stage(stage, preset, data, size, steps, epochs, bs, lr, aux, n_mtl, out, seed, cpu or None, not quiet)
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     return res
 
+
 # %% ../nbs/08_distributed.ipynb #060f5776
+@delegates(main)
 def launch(nproc:int=2,   # processes
            timeout:float=600, # seconds
            env:dict|None=None, # extra environment variables
-           **kwargs       # `main` arguments, e.g. stage='mtl', steps=10
+           **kwargs       # `main`'s arguments, e.g. stage='mtl', steps=10
           )->subprocess.CompletedProcess:
     "Run `torchrun --standalone --nproc_per_node nproc -m detaux_nb.distributed ...` and return the finished process"
     args = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'detaux_nb.distributed']

@@ -1,4 +1,4 @@
-"""Single-task against multi-task learning with the discovered labels; loss weighting as fastai callbacks.
+"""Hard-parameter-sharing networks, per-task losses and metrics, loss weighting as fastai callbacks, and the STL/MTL learners.
 
 Docs: https://detaux-nb.github.io/detaux-nb/mtl.html.md"""
 
@@ -8,31 +8,26 @@ Docs: https://detaux-nb.github.io/detaux-nb/mtl.html.md"""
 __all__ = ['BACKBONES', 'WEIGHTINGS', 'small_cnn', 'vgg16_trunk', 'resnet18_trunk', 'task_head', 'MultiTaskNet', 'MultiTaskLoss',
            'TaskLoss', 'TaskAccuracy', 'TaskF1', 'task_metrics', 'TaskLossLogger', 'LossWeighting', 'EqualWeighting',
            'FixedWeighting', 'UncertaintyWeighting', 'dwa_weights', 'DWA', 'GradNorm', 'pcgrad', 'PCGrad', 'gradsim',
-           'GradSim', 'BestModel', 'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate', 'random_labels',
-           'paired_difference', 'gate_mtl', 'Comparison', 'compare_stl_mtl']
+           'GradSim', 'BestModel', 'weighting_callbacks', 'mtl_learner', 'stl_learner', 'evaluate']
 
 # %% ../nbs/04_mtl.ipynb #770d7aa3
-import os, time
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-import numpy as np, pandas as pd
-import matplotlib.pyplot as plt
+import numpy as np, matplotlib.pyplot as plt
 import torch, torch.nn as nn, torch.nn.functional as F
 import torchvision
-from fastai.callback.core import Callback, CancelBackwardException
+from fastai.callback.core import Callback, CancelBackwardException, _events
 from fastai.callback.progress import ProgressCallback
 from fastai.callback.tracker import TrackerCallback
 from fastai.data.core import DataLoaders
 from fastai.layers import ConvLayer
-from fastai.learner import Learner, Metric
+from fastai.learner import Learner, Metric, CastToTensor
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed
-from fastprogress.fastprogress import progress_bar
+from fastcore.basics import noop, patch
+from fastcore.meta import delegates
 from sklearn.metrics import accuracy_score, f1_score
 
-from .core import atomic_write, subsample
 
 # %% ../nbs/04_mtl.ipynb #e797ecd8
 def small_cnn(
@@ -58,7 +53,6 @@ def _load_trunk_weights(model, path, name, prefix='', ignore=()):
     missing = [k for k in missing if not k.startswith(ignore)]
     if missing: raise ValueError(f"{path} is not a {name} state_dict: {len(missing)} trunk tensors missing, e.g. {missing[:3]}")
     return model
-
 def vgg16_trunk(
     weights:str|Path|None=None, # a torchvision VGG16 state_dict file (keys `features.*`), or None for random weights
 )->nn.Sequential:
@@ -68,7 +62,6 @@ def vgg16_trunk(
     feats = make_layers(cfgs['D'], batch_norm=False)
     if weights is not None: _load_trunk_weights(feats, weights, 'VGG16', prefix='features.')
     return nn.Sequential(feats, nn.Flatten())
-
 def resnet18_trunk(
     weights:str|Path|None=None, # a torchvision ResNet-18 state_dict file, or None for random weights
 )->nn.Sequential:
@@ -79,7 +72,6 @@ def resnet18_trunk(
 
 # %% ../nbs/04_mtl.ipynb #0a560724
 BACKBONES = {'small': small_cnn, 'vgg16': vgg16_trunk, 'resnet18': resnet18_trunk}
-
 def task_head(
     n_features:int, # size F of the shared features
     n_classes:int, # classes of this task
@@ -89,6 +81,8 @@ def task_head(
     "The reference head: Linear(F->hidden)-Dropout(p)-ReLU-Linear(hidden->n_classes)"
     return nn.Sequential(nn.Linear(n_features, hidden), nn.Dropout(p), nn.ReLU(inplace=True), nn.Linear(hidden, n_classes))
 
+
+# %% ../nbs/04_mtl.ipynb #946fcb91
 def _check_n_classes(n_classes, tasks):
     if isinstance(n_classes, (int, np.integer)): n_classes = [n_classes]
     n_classes = [int(c) for c in n_classes]
@@ -99,7 +93,6 @@ def _check_n_classes(n_classes, tasks):
     for t, c in zip(tasks, n_classes):
         if c < 2: raise ValueError(f"task {t!r} has {c} class(es); a classification task needs at least 2")
     return n_classes, tasks
-
 class _Normalize(nn.Module):
     "ImageNet normalisation (and grey to RGB) in front of a pretrained trunk"
     def __init__(self, in_channels):
@@ -111,6 +104,8 @@ class _Normalize(nn.Module):
         if self.in_channels == 1: x = x.expand(-1, 3, -1, -1)
         return (x - self.mean) / self.std
 
+
+# %% ../nbs/04_mtl.ipynb #19e517d0
 class MultiTaskNet(nn.Module):
     "Hard parameter sharing: a shared `backbone` and one classification head per task; returns a tuple of logits"
     def __init__(self,
@@ -153,15 +148,19 @@ class MultiTaskNet(nn.Module):
         h = self.backbone(x)
         return tuple(head(h) for head in self.heads)
 
-    def shared_parameters(self):
-        "The trainable parameters every task shares (the backbone's)"
-        return [p for p in self.backbone.parameters() if p.requires_grad]
 
-    def last_shared_layer(self):
-        "Weight of the backbone's last conv/linear layer (GradNorm measures gradient norms there)"
-        layers = [m for m in self.backbone.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-        if not layers: raise ValueError("the backbone has no Conv2d/Linear layer for GradNorm to measure")
-        return layers[-1].weight
+# %% ../nbs/04_mtl.ipynb #5fefb0f0
+@patch
+def shared_parameters(self:MultiTaskNet):
+    "The trainable parameters every task shares (the backbone's)"
+    return [p for p in self.backbone.parameters() if p.requires_grad]
+@patch
+def last_shared_layer(self:MultiTaskNet):
+    "Weight of the backbone's last conv/linear layer (GradNorm measures gradient norms there)"
+    layers = [m for m in self.backbone.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    if not layers: raise ValueError("the backbone has no Conv2d/Linear layer for GradNorm to measure")
+    return layers[-1].weight
+
 
 # %% ../nbs/04_mtl.ipynb #418326ed
 class MultiTaskLoss(nn.Module):
@@ -197,60 +196,76 @@ class MultiTaskLoss(nn.Module):
 class TaskLoss(Metric):
     "Mean validation cross-entropy of task `i` (read from `MultiTaskLoss.losses`), named `loss_<task>`"
     def __init__(self, i:int, task:str): self.i, self.task = i, task # head index; task name
-    def reset(self): self.total, self.count = 0., 0
-    def accumulate(self, learn):
-        bs = len(learn.yb[0])
-        self.total += learn.loss_func.losses[self.i].item() * bs
-        self.count += bs
+    def reset(self): self.losses, self.counts = [], []
+    def accumulate(self, learn):   # the loss stays on the device: one host sync per validation pass, in `value`
+        self.losses.append(learn.loss_func.losses[self.i].detach()); self.counts.append(len(learn.yb[0]))
     @property
-    def value(self): return self.total / self.count if self.count else None
+    def value(self):
+        if not self.counts: return None
+        return sum(l * n for l, n in zip(torch.stack(self.losses).tolist(), self.counts)) / sum(self.counts)
     @property
     def name(self): return f'loss_{self.task}'
 
+
+# %% ../nbs/04_mtl.ipynb #5a66d39c
 class _TaskPreds(Metric):
-    "Collects the arg-max predictions and labels of task `i`; subclasses score them with sklearn"
+    "Collects the arg-max predictions and labels of task `i` (on the device); subclasses score them with sklearn"
     def __init__(self, i:int, task:str): self.i, self.task = i, task # head index; task name
     def reset(self): self.preds, self.targs = [], []
     def accumulate(self, learn):
-        self.preds.append(learn.pred[self.i].argmax(-1).cpu())
-        self.targs.append(learn.yb[self.i].cpu())
-    def _arrays(self): return torch.cat(self.targs).numpy(), torch.cat(self.preds).numpy()
-
+        self.preds.append(learn.pred[self.i].argmax(-1)); self.targs.append(learn.yb[self.i])
+    def _arrays(self): return torch.cat(self.targs).cpu().numpy(), torch.cat(self.preds).cpu().numpy()
 class TaskAccuracy(_TaskPreds):
     "Accuracy of task `i`, named `accuracy_<task>`"
     @property
     def value(self): return accuracy_score(*self._arrays()) if self.preds else None
     @property
     def name(self): return f'accuracy_{self.task}'
-
 class TaskF1(_TaskPreds):
     "Macro-F1 of task `i` (sklearn, over the classes present in labels or predictions), named `f1_<task>`"
     @property
     def value(self): return f1_score(*self._arrays(), average='macro', zero_division=0) if self.preds else None
     @property
     def name(self): return f'f1_{self.task}'
-
 def task_metrics(
     tasks:list, # task names, in head order
 )->list:
     "Validation loss, accuracy and macro-F1 of every task"
     return [m(i, t) for i, t in enumerate(tasks) for m in (TaskLoss, TaskAccuracy, TaskF1)]
 
+
+# %% ../nbs/04_mtl.ipynb #bf1c2eaa
 def _predicting(cb):
     "True while `get_preds` runs (it calls before_fit/after_fit too): training state must then be left alone"
     return hasattr(cb.learn, 'gather_preds')
+class _Quick(Callback):
+    "A callback whose missing events are class-level no-ops and whose `training` is read from the Learner directly"
+    # fastai looks every event up on every callback in every batch; an event a callback lacks otherwise goes through
+    # attribute delegation to the Learner and its model, which raises and catches AttributeErrors each time
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for e in _events:
+            if getattr(cls, e, None) is None: setattr(cls, e, noop)
+    @property
+    def training(self): return self.learn.training
 
-class TaskLossLogger(Callback):
+
+# %% ../nbs/04_mtl.ipynb #d281cf30
+class TaskLossLogger(_Quick):
     "Records every training batch's per-task losses and task weights (`.losses`, `.weights`: (n_batches, n_tasks))"
     order = 55  # after the weighting callbacks have set this batch's weights
     def before_fit(self):
-        if not _predicting(self): self._losses, self._weights = [], []
+        if not _predicting(self): self._losses, self._weights, self._pending = [], [], []
     def after_batch(self):
         if not self.training or self.learn.loss_func.losses is None: return
-        self._losses.append([l.item() for l in self.learn.loss_func.losses])
-        self._weights.append(self.learn.loss_func.weights.tolist())
+        self._pending.append(torch.stack([l.detach() for l in self.learn.loss_func.losses]))  # on the device: no sync per batch
+        self._weights.append(self.learn.loss_func.weights.tolist())   # a CPU tensor (the weightings keep it there)
+    def after_train(self): self._flush()
+    def _flush(self):
+        "Move the epoch's losses to the host: one sync per epoch (or when `.losses` is read mid-epoch)"
+        if self._pending: self._losses += torch.stack(self._pending).tolist(); self._pending = []
     @property
-    def losses(self): return np.array(self._losses)
+    def losses(self): self._flush(); return np.array(self._losses)
     @property
     def weights(self): return np.array(self._weights)
     def plot(self, tasks=None, ax=None):
@@ -264,18 +279,17 @@ class TaskLossLogger(Callback):
         ax2.set_ylabel('task weight'); ax2.legend(loc='upper right')
         return ax
 
+
 # %% ../nbs/04_mtl.ipynb #e0dce635
-class LossWeighting(Callback):
+class LossWeighting(_Quick):
     "Base class of the loss-weighting callbacks: they set `learn.loss_func.weights` (one number per task)"
     order = 5
     @property
     def n_tasks(self): return self.learn.loss_func.n_tasks
     def _set_weights(self, w): self.learn.loss_func.weights = torch.as_tensor(w, dtype=torch.float32).detach().cpu().clone()
-
 class EqualWeighting(LossWeighting):
     "The reference: every task's loss with weight 1"
     def before_fit(self): self._set_weights(torch.ones(self.n_tasks))
-
 class FixedWeighting(LossWeighting):
     "Principal task weight 1, every auxiliary task `aux_weight`"
     def __init__(self, aux_weight:float): # weight of each auxiliary loss (>= 0)
@@ -322,7 +336,6 @@ def dwa_weights(
     if len(h) < 2: return np.ones(h.shape[1])
     e = np.exp(h[-1] / h[-2] / T)
     return h.shape[1] * e / e.sum()
-
 class DWA(LossWeighting):
     "Dynamic weight average (Liu et al. 2019): epoch weights from the ratio of the last two epochs' mean training losses"
     def __init__(self, T:float=2.): self.T = T # temperature (the paper's 2)
@@ -331,11 +344,13 @@ class DWA(LossWeighting):
     def before_train(self):
         w = dwa_weights(np.array(self.history).reshape(-1, self.n_tasks), self.T)
         self.epoch_weights.append(w); self._set_weights(w)
-        self._sum, self._n = np.zeros(self.n_tasks), 0
-    def after_batch(self):
-        if not self.training: return
-        self._sum += [l.item() for l in self.learn.loss_func.losses]; self._n += 1
-    def after_train(self): self.history.append(self._sum / max(self._n, 1))
+        self._batch_losses = []
+    def after_batch(self):   # the losses stay on the device; one host sync per epoch, in after_train
+        if self.training: self._batch_losses.append(torch.stack([l.detach() for l in self.learn.loss_func.losses]))
+    def after_train(self):
+        total = np.zeros(self.n_tasks)
+        for l in (torch.stack(self._batch_losses).tolist() if self._batch_losses else []): total += l   # batch by batch
+        self.history.append(total / max(len(self._batch_losses), 1))
 
 # %% ../nbs/04_mtl.ipynb #ebe1337e
 class GradNorm(LossWeighting):
@@ -386,6 +401,8 @@ def pcgrad(
             if dot < 0: out[i] -= dot / (g[j] @ g[j]) * g[j]
     return out
 
+
+# %% ../nbs/04_mtl.ipynb #539f6e3f
 def _task_grads(learn):
     "Each task's weighted gradient of the shared parameters, stacked (n_tasks, n_params); each head gets its own task's gradient"
     model, lf = learn.model, learn.loss_func
@@ -399,12 +416,10 @@ def _task_grads(learn):
         for g, p in zip(gs[len(shared):], rest):
             if g is not None: p.grad = g if p.grad is None else p.grad + g
     return shared, torch.stack(flat)
-
 def _add_shared_grad(shared, merged):
     for p, g in zip(shared, merged.split([p.numel() for p in shared])):
         p.grad = g.view_as(p) if p.grad is None else p.grad + g.view_as(p)
-
-class PCGrad(Callback):
+class PCGrad(_Quick):
     "Gradient surgery on the shared parameters: each task's weighted gradient is projected with `pcgrad`, the results summed"
     order = 6
     def __init__(self, seed=0): self.seed = seed # seed of the projection order
@@ -430,8 +445,7 @@ def gradsim(
     cos = F.cosine_similarity(g[:1], g[1:], dim=1)   # 0 where a gradient is all zeros
     scales = torch.cat([g.new_ones(1), cos.clamp(min=0)])
     return (scales[:, None] * g).sum(0), scales
-
-class GradSim(Callback):
+class GradSim(_Quick):
     "Auxiliary learning by gradient similarity: on the shared parameters each auxiliary gradient is scaled by max(0, cos) with the principal one"
     order = 6
     def before_fit(self):
@@ -447,7 +461,7 @@ class GradSim(Callback):
         raise CancelBackwardException
 
 # %% ../nbs/04_mtl.ipynb #d5146797
-class BestModel(TrackerCallback):
+class BestModel(TrackerCallback, _Quick):
     "Keep the weights of the epoch with the best `monitor` value in memory and restore them after fitting"
     # like fastai's SaveModelCallback, without writing (and later unpickling) a checkpoint file per run
     order = TrackerCallback.order + 1
@@ -474,7 +488,6 @@ class BestModel(TrackerCallback):
 # %% ../nbs/04_mtl.ipynb #aa567df1
 WEIGHTINGS = {'equal': EqualWeighting, 'fixed': FixedWeighting, 'uncertainty': UncertaintyWeighting,
               'dwa': DWA, 'gradnorm': GradNorm, 'pcgrad': PCGrad, 'gradsim': GradSim}
-
 def weighting_callbacks(
     weighting='equal', # a name in WEIGHTINGS, a callback, or a list of them (e.g. ['dwa', 'pcgrad'])
     aux_weight:float|None=None, # auxiliary weight for 'fixed'
@@ -500,36 +513,36 @@ def weighting_callbacks(
 # %% ../nbs/04_mtl.ipynb #db7aeefa
 def _n_label_tensors(dls):
     b = dls.one_batch()
-    return len(b) - getattr(dls, 'n_inp', 1), b[0]
-
+    return len(b) - getattr(dls, 'n_inp', 1), b
 def _task_setup(dls, tasks, n_classes):
     "Task names and class counts (from `dls.tasks`/`dls.n_classes` unless given), checked against the batches"
     if n_classes is None: n_classes = getattr(dls, 'n_classes', None)
     if n_classes is None: raise ValueError("the DataLoaders carry no `n_classes` (task_dls sets it); pass n_classes=[C_principal, C_aux, ...]")
     n_classes = [n_classes] if isinstance(n_classes, (int, np.integer)) else list(n_classes)
-    n_labels, x = _n_label_tensors(dls)
+    n_labels, b = _n_label_tensors(dls)
     if len(n_classes) != n_labels:
         raise ValueError(f"{len(n_classes)} heads (n_classes={n_classes}) but the DataLoaders yield {n_labels} label tensors "
                          f"per batch; expected one head per label tensor")
     if tasks is None: tasks = getattr(dls, 'tasks', None)
     n_classes, tasks = _check_n_classes(n_classes, tasks)
-    if x.ndim != 4: raise ValueError(f"the input batch has shape {tuple(x.shape)}; expected images (B, C, H, W)")
-    return tasks, n_classes, x
+    if b[0].ndim != 4: raise ValueError(f"the input batch has shape {tuple(b[0].shape)}; expected images (B, C, H, W)")
+    return tasks, n_classes, b
 
+
+# %% ../nbs/04_mtl.ipynb #7ed1cede
 _adamw = partial(OptimWrapper, opt=torch.optim.AdamW)
-
-def _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs):
+def _learner(dls, tasks, n_classes, b, weighting='equal', aux_weight=None, backbone='small', weights=None, lr=1e-4, wd=5e-3,
+             monitor=None, seed=None, cbs=None, progress=True, **kwargs):
     if seed is not None: set_seed(seed, reproducible=True)
-    model = MultiTaskNet(n_classes, backbone, tasks, in_channels=x.shape[1], img_size=x.shape[-1], weights=weights)
+    model = MultiTaskNet(n_classes, backbone, tasks, in_channels=b[0].shape[1], img_size=b[0].shape[-1], weights=weights)
     monitor = f'loss_{tasks[0]}' if monitor is None else monitor
     cbs = weighting_callbacks(weighting, aux_weight) + [TaskLossLogger()] + ([BestModel(monitor)] if monitor else []) + list(cbs or [])
     if getattr(dls, 'device', None) is not None: model.to(dls.device)
     learn = Learner(dls, model, loss_func=MultiTaskLoss(len(n_classes)),
                     opt_func=_adamw, lr=lr, wd=wd, metrics=task_metrics(tasks), cbs=cbs, **kwargs)
-    if os.environ.get('IN_TEST'):  # silent under nbdev-test
-        learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
+    if all(type(t) is torch.Tensor for t in b): learn.remove_cb(CastToTensor)   # plain tensors already: a no-op per batch
+    if not progress: learn.remove_cb(ProgressCallback); learn.logger = noop
     return learn
-
 def mtl_learner(
     dls:DataLoaders, # batches (x, y_principal, y_aux, ...), e.g. from `task_dls`
     weighting='equal', # 'equal', 'fixed', 'uncertainty', 'dwa', 'gradnorm', 'pcgrad', a callback, or a list
@@ -543,29 +556,27 @@ def mtl_learner(
     monitor:str|None=None, # validation column for model selection (default `loss_<principal>`); '' disables it
     seed:int|None=None, # seed for the model's initialisation
     cbs:list|None=None, # extra callbacks
+    progress:bool=True, # show the progress bar and the epoch table while fitting; False: silent
     **kwargs, # passed to `Learner`
 )->Learner:
     "A fastai Learner for hard-parameter-sharing MTL: one head per label tensor, the chosen loss weighting, per-task metrics"
-    tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
+    tasks, n_classes, b = _task_setup(dls, tasks, n_classes)
     if len(n_classes) < 2: raise ValueError(f"mtl_learner needs at least 2 tasks, got {tasks}; use stl_learner for one")
-    return _learner(dls, tasks, n_classes, x, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs)
+    return _learner(dls, tasks, n_classes, b, weighting, aux_weight, backbone, weights, lr, wd, monitor, seed, cbs, progress, **kwargs)
 
+
+# %% ../nbs/04_mtl.ipynb #e5f78dd9
+@delegates(mtl_learner, but=['weighting', 'aux_weight'])
 def stl_learner(
     dls:DataLoaders, # batches (x, y_principal, ...); labels after the principal one are ignored
-    backbone:str|nn.Module='small', # as in `mtl_learner`
-    weights:str|Path|None=None, # torchvision weights file for 'vgg16'/'resnet18'
     tasks:list|None=None, # task names (default `dls.tasks`); only the first is used
     n_classes:list|None=None, # class counts (default `dls.n_classes`); only the first is used
-    lr:float=1e-4, # AdamW learning rate
-    wd:float=5e-3, # AdamW weight decay
-    monitor:str|None=None, # validation column for model selection (default `loss_<principal>`)
-    seed:int|None=None, # seed for the model's initialisation
-    cbs:list|None=None, # extra callbacks
-    **kwargs, # passed to `Learner`
+    **kwargs, # `mtl_learner`'s other arguments (backbone, lr, monitor, seed, ...)
 )->Learner:
     "The single-task baseline: `mtl_learner`'s network and training with the principal head only"
-    tasks, n_classes, x = _task_setup(dls, tasks, n_classes)
-    return _learner(dls, tasks[:1], n_classes[:1], x, 'equal', None, backbone, weights, lr, wd, monitor, seed, cbs, **kwargs)
+    tasks, n_classes, b = _task_setup(dls, tasks, n_classes)
+    return _learner(dls, tasks[:1], n_classes[:1], b, **kwargs)
+
 
 # %% ../nbs/04_mtl.ipynb #20a428bd
 def evaluate(
@@ -587,204 +598,3 @@ def evaluate(
         res[f'accuracy_{task}'] = accuracy_score(y, yhat)
         res[f'f1_{task}'] = f1_score(y, yhat, average='macro', zero_division=0)
     return res
-
-# %% ../nbs/04_mtl.ipynb #3d7d3621
-def random_labels(
-    y, # (N,) integer labels to imitate
-    seed=0, # seed or numpy Generator
-    idx=None, # positions permuted among themselves (e.g. the training positions); the rest separately
-)->np.ndarray:
-    "Random labels with exactly the class count and balance of `y` (inside `idx` and outside it): `y` permuted"
-    y, rng = np.asarray(y), np.random.default_rng(seed)
-    out = y.copy()
-    inside = np.zeros(len(y), bool)
-    if idx is not None: inside[np.asarray(idx)] = True
-    for part in (np.flatnonzero(inside), np.flatnonzero(~inside)): out[part] = y[rng.permutation(part)]
-    return out
-
-# %% ../nbs/04_mtl.ipynb #51d88cea
-def _labels(ds, y, what, train_idx):
-    "A factor name/index or an (N,) int array -> validated (N,) int64 labels"
-    if isinstance(y, (str, int, np.integer)): y = ds.factors[:, ds.factor_index(y)]
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) != len(ds): raise ValueError(f"{what} labels have shape {y.shape}; expected ({len(ds)},), one label per image of the dataset")
-    if not np.issubdtype(y.dtype, np.integer): raise TypeError(f"{what} labels are {y.dtype}; expected integers 0..C-1")
-    if y.min() < 0: raise ValueError(f"{what} labels contain {y.min()}; expected labels >= 0 (give noise points a class of their own)")
-    if len(np.unique(y[train_idx])) < 2: raise ValueError(f"{what} labels have a single class in the training positions; a task needs at least 2")
-    return y.astype(np.int64)
-
-def _name(y, default): return y if isinstance(y, str) else default
-
-def paired_difference(
-    runs:pd.DataFrame, # one row per run: columns arm, seed and `metric`
-    metric:str='accuracy', # column compared
-    baseline:str='STL', # arm subtracted
-    ci:float=0.95, # confidence level of the bootstrap interval
-    n_boot:int=10_000, # bootstrap resamples
-    seed=0, # seed of the bootstrap
-)->pd.DataFrame:
-    "Per arm: mean over seeds of (arm - baseline) on the same seed, with a percentile-bootstrap interval of that mean"
-    from scipy.stats import bootstrap
-    base = runs[runs.arm == baseline].set_index('seed')[metric]
-    rows = []
-    for arm in [a for a in runs.arm.unique() if a != baseline]:
-        d = (runs[runs.arm == arm].set_index('seed')[metric] - base).dropna()
-        lo = hi = np.nan
-        if len(d) >= 2 and d.std() > 0:
-            res = bootstrap((d.values,), np.mean, confidence_level=ci, n_resamples=n_boot, method='percentile', random_state=np.random.default_rng(seed))
-            lo, hi = res.confidence_interval
-        elif len(d) >= 2: lo = hi = d.mean()
-        rows.append(dict(arm=arm, metric=metric, n_seeds=len(d), diff_mean=d.mean(), ci_low=lo, ci_high=hi))
-    return pd.DataFrame(rows)
-
-# %% ../nbs/04_mtl.ipynb #44d35774
-def gate_mtl(
-    runs:pd.DataFrame, # one row per (arm, seed) with columns arm, seed, `val` and `test`
-    mtl:str='MTL', # the arm that is gated
-    baseline:str='STL', # the fallback arm
-    val:str='val_accuracy', # validation column the decision reads
-    test:str='accuracy', # test column reported for the kept model
-    k:float=1.0, # margin = k x standard deviation (ddof 1) of the baseline's validation accuracies across seeds
-    margin:float|None=None, # a fixed margin instead (then k is not used)
-)->pd.DataFrame:
-    "Per seed: keep `mtl` only if its validation accuracy beats `baseline`'s by more than the margin; the kept model's test score and why"
-    miss = {'arm', 'seed', val, test} - set(runs.columns)
-    if miss: raise ValueError(f"runs lack the columns {sorted(miss)}; expected arm, seed, {val!r} and {test!r}")
-    if not k >= 0 or (margin is not None and not margin >= 0): raise ValueError(f"k={k}, margin={margin}: expected numbers >= 0")
-    b, m = (runs[runs.arm == a].set_index('seed') for a in (baseline, mtl))
-    if b.empty or m.empty: raise ValueError(f"runs have no {baseline!r} or no {mtl!r} rows; arms present: {sorted(runs.arm.unique())}")
-    if b.index.duplicated().any() or m.index.duplicated().any(): raise ValueError("a seed appears twice in one arm; expected one run per (arm, seed)")
-    if set(m.index) != set(b.index): raise ValueError(f"seeds are not paired: {baseline} has {sorted(b.index)}, {mtl} has {sorted(m.index)}")
-    if b[val].isna().any() or m[val].isna().any(): raise ValueError(f"missing {val!r} values: the gate needs every run's validation score")
-    if margin is None:
-        if len(b) < 2: raise ValueError("one seed gives no seed-to-seed spread; pass margin= or run more seeds")
-        margin, rule = k * b[val].std(ddof=1), f'{k:g} sd of {baseline} validation'
-    else: rule = 'fixed'
-    rows = []
-    for s in sorted(b.index):
-        gain = m.at[s, val] - b.at[s, val]
-        keep = gain > margin
-        why = (f"{mtl if keep else baseline} kept: validation gain of {mtl} {gain:+.3f} "
-               f"{'>' if keep else '<='} margin {margin:.3f} ({rule})")
-        rows.append(dict(seed=s, kept=mtl if keep else baseline, val_baseline=b.at[s, val], val_mtl=m.at[s, val], val_gain=gain,
-                         margin=margin, **{test: (m if keep else b).at[s, test]}, reason=why))
-    return pd.DataFrame(rows)
-
-# %% ../nbs/04_mtl.ipynb #a0a7fde9
-@dataclass
-class Comparison:
-    "The result of `compare_stl_mtl`: every run, the mean/std per arm, the paired differences to STL"
-    runs:pd.DataFrame # one row per (arm, seed): principal-task test accuracy and macro-F1, auxiliary accuracy, best epoch, seconds
-    summary:pd.DataFrame # mean and standard deviation per arm
-    paired:pd.DataFrame # per MTL arm and metric: mean paired difference to STL and its bootstrap interval
-    gate:pd.DataFrame|None = None # per gated arm and seed: the model `gate_mtl` kept and why
-
-    def plot(self, metric:str='accuracy'): # 'accuracy' or 'f1'
-        "Left: each run (lines join a seed's runs) and the arm means; right: paired difference to STL with its interval"
-        arms = list(self.runs.arm.unique())
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw=dict(width_ratios=[3, 2]))
-        for s, g in self.runs.groupby('seed'):
-            g = g.set_index('arm').reindex(arms)
-            a1.plot(range(len(arms)), g[metric], 'o-', color='0.6', alpha=.7, ms=4)
-        m = self.runs.groupby('arm')[metric].agg(['mean', 'std']).reindex(arms)
-        a1.errorbar(range(len(arms)), m['mean'], m['std'], fmt='s', color='C3', capsize=5, ms=8, label='mean ± std')
-        a1.set(xticks=range(len(arms)), xticklabels=arms, ylabel=f'principal test {metric}', title='runs (grey: one seed)')
-        a1.legend()
-        p = self.paired[self.paired.metric == metric].reset_index(drop=True)
-        a2.axhline(0, color='k', lw=.8)
-        a2.errorbar(range(len(p)), p.diff_mean, [p.diff_mean - p.ci_low, p.ci_high - p.diff_mean], fmt='o', color='C0', capsize=5)
-        a2.set(xlim=(-.5, len(p) - .5), xticks=range(len(p)), xticklabels=p.arm, ylabel=f'{metric}: arm - STL', title='paired difference (bootstrap CI)')
-        fig.tight_layout()
-        return fig
-
-def compare_stl_mtl(
-    ds, # a `FactorDataset` (e.g. `Shapes3DTwin`) with the images
-    principal, # principal task: factor name/index, or (N,) int labels
-    aux, # auxiliary task(s): factor name, (N,) int labels, or a dict arm name -> either
-    train_idx, # training positions (validation is carved from them)
-    test_idx, # test positions, scored once per run
-    seeds=(0, 1, 2), # one run per arm and seed; paired across arms
-    random_control:bool=True, # also train MTL with the first aux labels permuted (same class count and balance)
-    n_train:int|None=None, # per seed, use a random subset of this many training positions (scarce data)
-    n_test:int|None=None, # score on a fixed random subset of this many test positions
-    n_epoch:int=30, # epochs per run (reference 30)
-    bs:int=32, # batch size (reference 32)
-    valid_pct:float=0.1, # fraction of the training positions carved out for model selection
-    noise:float=0., # salt-and-pepper fraction on training images
-    size:int|None=None, # resize images on the fly
-    backbone='small', # see `MultiTaskNet`
-    weights=None, # torchvision weights file for 'vgg16'/'resnet18'
-    weighting='equal', # MTL loss weighting (see `mtl_learner`)
-    aux_weight:float|None=None, # with weighting='fixed'
-    lr:float=1e-4, # AdamW learning rate
-    wd:float=5e-3, # AdamW weight decay
-    gate_k:float|None=None, # add a gated arm per auxiliary task (`gate_mtl` with k=gate_k, e.g. 1.0); None: no gated arm
-    cache:str|Path|None=None, # CSV of finished runs: reused when the settings match, so an interrupted comparison resumes
-    device=None, # default: CUDA when available
-)->Comparison:
-    "Train STL, MTL with each auxiliary task and (optionally) MTL with random labels over `seeds`, gate each MTL arm; score the principal task on the test split"
-    from detaux_nb.data import task_dls
-    train_idx, test_idx = np.asarray(train_idx), np.asarray(test_idx)
-    if len(train_idx) == 0 or len(test_idx) == 0: raise ValueError("train_idx and test_idx must both be non-empty")
-    if np.intersect1d(train_idx, test_idx).size: raise ValueError("train_idx and test_idx overlap; the test split must be held out")
-    pname = _name(principal, 'principal')
-    yp = _labels(ds, principal, 'principal', train_idx)
-    auxs = aux if isinstance(aux, dict) else {_name(aux, 'aux'): aux}
-    if not auxs: raise ValueError("aux is empty; expected at least one auxiliary label array or factor name")
-    auxs = {str(k): _labels(ds, v, f'auxiliary {k!r}', train_idx) for k, v in auxs.items()}
-    if 'random' in auxs and random_control: raise ValueError("'random' names the random-label control arm; rename that auxiliary task")
-    weighting_callbacks(weighting, aux_weight)  # fail early on a bad weighting
-    seeds = list(seeds)
-    te = subsample(test_idx, n_test, 0)
-    settings = repr((pname, sorted(auxs), n_train, n_test, n_epoch, bs, valid_pct, noise, size, str(backbone), weighting, aux_weight, lr, wd, len(ds)))
-    key = _digest(settings, yp, train_idx, te, *auxs.values())
-    done = pd.DataFrame()
-    if cache is not None and Path(cache).exists():
-        done = pd.read_csv(cache)
-        need = {'settings'} | ({'val_accuracy'} if gate_k is not None else set())   # caches from before validation scores were kept serve ungated comparisons
-        done = done[done.settings == key] if need <= set(done.columns) else pd.DataFrame()
-    arms = ['STL'] + [f'MTL:{k}' for k in auxs] + (['MTL:random'] if random_control else [])
-    rows = [] if done.empty else done.to_dict('records')
-    todo = [(s, a) for s in seeds for a in arms if done.empty or not ((done.arm == a) & (done.seed == s)).any()]
-    for seed, arm in progress_bar(todo, display=not os.environ.get('IN_TEST')):
-        tr = subsample(train_idx, n_train, seed)
-        if arm == 'STL': labels = {pname: yp}
-        elif arm == 'MTL:random': labels = {pname: yp, 'random': random_labels(next(iter(auxs.values())), seed=seed, idx=tr)}
-        else: labels = {pname: yp, arm[4:]: auxs[arm[4:]]}
-        dls = task_dls(ds, labels, train_idx=tr, test_idx=te, valid_pct=valid_pct, bs=bs, noise=noise, size=size, seed=seed, device=device)
-        kw = dict(backbone=backbone, weights=weights, lr=lr, wd=wd, seed=seed)
-        learn = stl_learner(dls, **kw) if arm == 'STL' else mtl_learner(dls, weighting=weighting, aux_weight=aux_weight, **kw)
-        t0 = time.time()
-        with learn.no_bar(), learn.no_logging(): learn.fit(n_epoch)
-        res, val = evaluate(learn), evaluate(learn, dls.valid)
-        aux_task = learn.model.tasks[1] if len(learn.model.tasks) > 1 else None
-        rows.append(dict(arm=arm, seed=seed, accuracy=res[f'accuracy_{pname}'], f1=res[f'f1_{pname}'], val_accuracy=val[f'accuracy_{pname}'],
-                         aux_accuracy=res.get(f'accuracy_{aux_task}', np.nan), best_epoch=learn.best_model.best_epoch,
-                         n_train=len(tr), seconds=round(time.time() - t0, 1), settings=key))
-        if cache is not None:
-            atomic_write(cache, lambda p: pd.DataFrame(rows).to_csv(p, index=False))
-    runs = pd.DataFrame(rows)
-    runs = runs[runs.seed.isin(seeds)].assign(order=lambda d: d.arm.map(arms.index)).sort_values(['order', 'seed']).drop(columns='order').reset_index(drop=True)
-    runs, gate = _gated_arms(runs, [a for a in arms if a.startswith('MTL:') and a != 'MTL:random'], gate_k)
-    summary = runs.groupby('arm', sort=False)[['accuracy', 'f1', 'aux_accuracy']].agg(['mean', 'std'])
-    paired = pd.concat([paired_difference(runs, m) for m in ('accuracy', 'f1')], ignore_index=True)
-    return Comparison(runs, summary, paired, gate)
-
-def _gated_arms(runs, mtl_arms, k):
-    "Append a 'gated:<task>' arm per MTL arm (the model `gate_mtl` keeps, per seed); needs 2 seeds for the margin"
-    if k is None or runs.seed.nunique() < 2: return runs, None
-    gates, extra = [], []
-    for arm in mtl_arms:
-        g = gate_mtl(runs, mtl=arm, k=k).assign(arm=f'gated:{arm[4:]}')
-        kept = runs.set_index(['arm', 'seed']).loc[list(zip(g.kept, g.seed))].reset_index()
-        extra.append(kept.assign(arm=g.arm.values, kept=g.kept.values, aux_accuracy=np.nan, seconds=0.))
-        gates.append(g)
-    if not gates: return runs, None
-    return pd.concat([runs] + extra, ignore_index=True), pd.concat(gates, ignore_index=True)[['arm'] + list(gates[0].columns[:-1])]
-
-def _digest(settings, *arrays):
-    "A short fingerprint of the settings and label arrays, to reuse cached runs only when nothing changed"
-    import hashlib
-    h = hashlib.sha1(settings.encode())
-    for a in arrays: h.update(np.ascontiguousarray(a).tobytes())
-    return h.hexdigest()[:12]

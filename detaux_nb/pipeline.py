@@ -6,13 +6,12 @@ Docs: https://detaux-nb.github.io/detaux-nb/pipeline.html.md"""
 
 # %% ../nbs/06_pipeline.ipynb #7f4ee366
 from __future__ import annotations
-import json, hashlib, time, dataclasses, logging, tempfile, inspect, warnings
-warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
+import json, hashlib, time, dataclasses, logging, tempfile
 from .core import setup_output, short_path
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastcore.script import anno_parser
+from fastcore.basics import patch
 from .data import *
 from .disentangler import *
 from .twin import *
@@ -21,18 +20,18 @@ from .clustering import *
 from .mtl import *
 from .images import *
 from .images import _as_uint8_images
+from .compare import *
 from .clustering import nearest_mean_labels
 
 # %% auto #0
 __all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch',
            'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes',
            'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics',
-           'write_report', 'report_summary', 'check_run', 'run_detaux', 'detaux_run', 'detaux_report', 'detaux_label',
-           'main']
+           'write_report', 'report_summary', 'check_run', 'run_detaux']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
-                 weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04_mtl: STL test accuracy about 0.76
+                 weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.1)
 
@@ -45,7 +44,7 @@ class DetauxConfig:
     split: str = 'auto' # 'shapes3d' (paper split), 'random' (test_pct), 'auto': shapes3d for 3DShapes-like data
     test_pct: float = 0.2 # test fraction of a random split
     transductive: bool = False # train the disentangler on test images too (the reference's setting)
-    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`
+    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`; its `size` is always `size`
     n_fit: int = 20_000 # training images encoded to choose the subspace and fit the clustering
     select_method: str = 'reference' # subspace criterion, see `select_subspace`
     cluster: dict = field(default_factory=lambda: dict(method='kmeans', n_clusters='auto')) # `discover_aux_labels` arguments
@@ -57,35 +56,45 @@ class DetauxConfig:
     strict: bool = False # folders: raise at the first unreadable image file (default: skip it, with one warning)
     device: str | None = None # 'cpu', 'cuda', ... (default: CUDA when available); not part of any stage's identity
 
-    def __post_init__(self): _check_config(self)
+    def __post_init__(self):
+        self.disentangler = dict(self.disentangler, size=self.size)   # one source for the image size: `size`
+        _check_config(self)
 
-    def to_dict(self): return asdict(self)
+    def to_dict(self):
+        "The config as a plain dict (what `save` writes)"
+        return asdict(self)
     @classmethod
-    def from_dict(cls, d:dict):
+    def from_dict(cls, d:dict): # config keys and values, e.g. from `to_dict`
+        "A config from a dict; unknown keys are refused"
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown config keys {sorted(unknown)}; valid keys: {[f.name for f in dataclasses.fields(cls)]}")
         return cls(**d)
 
-    def save(self, path):
-        "Write the config as JSON (.json) or YAML (.yaml/.yml)"
-        path = Path(path)
-        txt = _dump_yaml(self.to_dict()) if path.suffix in ('.yaml', '.yml') else json.dumps(self.to_dict(), indent=2)
-        atomic_write(path, lambda tmp: Path(tmp).write_text(txt))
-        return path
 
-    @classmethod
-    def load(cls, path):
-        "Read a config written by `save` (JSON or YAML)"
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"no such config file: {path}")
-        txt = path.read_text()
-        if path.suffix in ('.yaml', '.yml'):
-            import yaml
-            d = yaml.safe_load(txt)
-        else: d = json.loads(txt)
-        if not isinstance(d, dict): raise ValueError(f"{path} must hold a mapping of config keys")
-        return cls.from_dict(d)
+# %% ../nbs/06_pipeline.ipynb #0ace2132
+@patch
+def save(self:DetauxConfig, path):
+    "Write the config as JSON (.json) or YAML (.yaml/.yml)"
+    path = Path(path)
+    txt = _dump_yaml(self.to_dict()) if path.suffix in ('.yaml', '.yml') else json.dumps(self.to_dict(), indent=2)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(txt))
+    return path
 
+@patch(cls_method=True)
+def load(cls:DetauxConfig, path):
+    "Read a config written by `save` (JSON or YAML)"
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no such config file: {path}")
+    txt = path.read_text()
+    if path.suffix in ('.yaml', '.yml'):
+        import yaml
+        d = yaml.safe_load(txt)
+    else: d = json.loads(txt)
+    if not isinstance(d, dict): raise ValueError(f"{path} must hold a mapping of config keys")
+    return cls.from_dict(d)
+
+
+# %% ../nbs/06_pipeline.ipynb #fac14efe
 def _dump_yaml(d):
     import yaml
     return yaml.safe_dump(d, sort_keys=False)
@@ -103,6 +112,7 @@ def _check_config(c):
     if not c.seeds: raise ValueError("seeds must name at least one seed")
     if c.labels not in ('all', 'used'): raise ValueError(f"labels must be 'all' or 'used', got {c.labels!r}")
     resolve_arch(c.size, c.disentangler.get('arch', 'auto'))  # a size no architecture fits is refused here, before any work
+
 
 # %% ../nbs/06_pipeline.ipynb #e61ebaa1
 PRESETS = dict(
@@ -199,12 +209,15 @@ class Run:
         self.out.mkdir(parents=True, exist_ok=True)
         config.save(saved)
 
-    def dir(self, stage): 
+    def dir(self, stage:str): # a name in `STAGES`
+        "The stage's folder, created on demand"
         d = self.out/stage; d.mkdir(exist_ok=True); return d
-    def done(self, stage):
+    def done(self, stage:str): # a name in `STAGES`
+        "True when the stage finished for this config (its `stage.json` holds the stage's current hash)"
         f = self.out/stage/'stage.json'
         return f.exists() and json.loads(f.read_text()).get('hash') == self.hashes[stage]
-    def finish(self, stage, seconds, **info):
+    def finish(self, stage:str, seconds:float, **info): # stage name; its duration; more to record in `stage.json`
+        "Mark the stage done: write its hash, duration and `info` to its `stage.json`"
         txt = json.dumps(dict(hash=self.hashes[stage], seconds=round(seconds, 1), **info), indent=2)
         atomic_write(self.out/stage/'stage.json', lambda tmp: Path(tmp).write_text(txt))
 
@@ -420,6 +433,8 @@ def collect_metrics(out) -> dict:
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
                 mtl_paired=paired.to_dict('records'), mtl_gate=gate, stage_seconds={s: v['seconds'] for s, v in stages.items()})
 
+
+# %% ../nbs/06_pipeline.ipynb #1e2f3bfd
 def _verdict(paired):
     "One sentence per MTL arm on its paired accuracy difference to STL"
     res = []
@@ -446,6 +461,8 @@ def _recommendation(m):
             f"{gate.margin.iloc[0]:.3f}); the test split plays no part. The gated model's test accuracy is "
             f"{p.diff_mean:+.3f} against STL (interval [{p.ci_low:+.3f}, {p.ci_high:+.3f}]).")
 
+
+# %% ../nbs/06_pipeline.ipynb #c1dd460f
 def write_report(out) -> Path:
     "Write `report.md` and `metrics.json` for a run folder whose other stages are done"
     out = Path(out); m = collect_metrics(out)
@@ -476,6 +493,8 @@ def write_report(out) -> Path:
     atomic_write(out/'metrics.json', lambda tmp: Path(tmp).write_text(json.dumps(m, indent=2, default=_plain)))
     return atomic_write(out/'report.md', lambda tmp: Path(tmp).write_text('\n'.join(md)))
 
+
+# %% ../nbs/06_pipeline.ipynb #4e4bbfdd
 def report_summary(out) -> str:
     "The headline of a finished run, as printed at the end of `run_detaux` and by `detaux report`"
     out = Path(out)
@@ -486,6 +505,7 @@ def report_summary(out) -> str:
     lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
              f"(NMI with principal {aux['principal_nmi']:.3f})", s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
+
 
 # %% ../nbs/06_pipeline.ipynb #bb160545
 def check_run(c:DetauxConfig, # the config
@@ -532,75 +552,3 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     summary = report_summary(run.out)
     if verbose: print(summary)
     return summary
-
-# %% ../nbs/06_pipeline.ipynb #eb9a583d
-def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (ignored with --config)
-               config:str=None, # a YAML or JSON config file
-               out:str='runs/detaux', # run folder
-               data:str=None, # 'twin', 'shapes3d:PATH', 'dsprites:PATH' or 'folder:PATH'
-               principal:str=None, # principal factor or label name
-               size:int=None, # image side fed to the networks
-               arch:str=None, # disentangler architecture: auto (by size: 32 conv32, 64 conv64, larger resnet18), conv32, conv64, resnet18
-               epochs:int=None, # disentangler epochs
-               pairs:int=None, # disentangler training pairs per epoch
-               mtl_epochs:int=None, # epochs of each STL/MTL run
-               mtl_train:int=None, # training images per STL/MTL run
-               seeds:str=None, # comma-separated seeds of the STL/MTL comparison, e.g. 0,1,2
-               cluster:str=None, # clustering method: kmeans, hdbscan or gmm
-               n_clusters:str=None, # number of auxiliary classes, or auto
-               device:str=None, # cpu, cuda, cuda:1, ...
-               overwrite:bool=False, # replace a run of another config in --out
-               strict:bool=False, # folders: stop at the first unreadable image file (default: skip it, with one warning)
-               save_config:str=None): # write the resulting config here and exit
-    "Run the Detaux pipeline"
-    c = DetauxConfig.load(config) if config else globals()['preset'](preset)
-    d = c.to_dict()
-    for k, v in dict(data=data, principal=principal, size=size, device=device).items():
-        if v is not None: d[k] = v
-    if data is not None and principal is None and parse_data_spec(data)[0] == 'folder': d['principal'] = 'label'
-    if size is not None: d['disentangler'] = dict(d['disentangler'], size=size)
-    if arch is not None: d['disentangler'] = dict(d['disentangler'], arch=arch)
-    if strict: d['strict'] = True
-    if epochs is not None: d['disentangler'] = dict(d['disentangler'], n_epoch=epochs)
-    if pairs is not None: d['disentangler'] = dict(d['disentangler'], n_train=pairs)
-    if mtl_epochs is not None: d['mtl'] = dict(d['mtl'], n_epoch=mtl_epochs)
-    if mtl_train is not None: d['mtl'] = dict(d['mtl'], n_train=mtl_train)
-    if seeds is not None:
-        try: d['seeds'] = [int(s) for s in seeds.split(',') if s.strip()]
-        except ValueError: raise ValueError(f"--seeds must be comma-separated integers, got {seeds!r}") from None
-    if cluster is not None: d['cluster'] = dict(d['cluster'], method=cluster)
-    if n_clusters is not None: d['cluster'] = dict(d['cluster'], n_clusters=n_clusters if n_clusters == 'auto' else int(n_clusters))
-    c = DetauxConfig.from_dict(d)
-    if save_config: return print(f"wrote {c.save(save_config)}")
-    run_detaux(c, out, overwrite=overwrite)
-
-def detaux_report(out:str): # a run folder
-    "Print the summary of a finished run"
-    print(report_summary(out))
-
-def detaux_label(run:str, # a run folder whose auxiliary labels are done
-                 data:str=None, # images to label: folder:PATH (any depth, class folders optional), shapes3d:PATH, dsprites:PATH
-                 out:str='labels.csv', # CSV file written (columns key, aux)
-                 strict:bool=False, # stop at the first unreadable image file (default: skip it, with one warning)
-                 device:str=None): # cpu, cuda, ...
-    "Give new images the auxiliary labels of a finished run (its disentangler and its assignment rule)"
-    if data is None: raise ValueError("--data is required: the images to label, e.g. --data folder:PATH")
-    df = label_images(run, data, out, strict=strict, device=device)
-    print(f"wrote {short_path(out)}: {len(df)} images, auxiliary classes {np.bincount(df.aux).tolist() if len(df) else []}")
-
-def main(argv=None): # arguments (default: sys.argv[1:])
-    "Entry point of the `detaux` console script: `detaux run ...`, `detaux report RUN` or `detaux label RUN --data ...`"
-    import sys
-    setup_output(short_warnings=True)   # in a terminal, progress bars; redirected or piped, one line per epoch and per stage
-
-    argv = sys.argv[1:] if argv is None else list(argv)
-    cmds = dict(run=detaux_run, report=detaux_report, label=detaux_label)
-    if not argv or argv[0] not in cmds:
-        print("usage: detaux {run,report,label} ...  (detaux run --help, detaux report --help, detaux label --help)"); return 2
-    func = cmds[argv[0]]
-    p = anno_parser(func, prog=f'detaux {argv[0]}')
-    params = inspect.signature(func).parameters
-    args = {k: v for k, v in vars(p.parse_args(argv[1:])).items() if k in params}  # anno_parser adds --pdb, --xtra
-    try: func(**args)
-    except (ValueError, TypeError, FileNotFoundError) as e: print(f"detaux: error: {e}", file=sys.stderr); return 1
-    return 0

@@ -6,17 +6,17 @@ Docs: https://detaux-nb.github.io/detaux-nb/study.html.md"""
 
 # %% ../nbs/09_study.ipynb #7c3fc550
 from __future__ import annotations
-import json, hashlib, math, time, os, warnings
-warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)  # raised by an import inside fastai
+import json, hashlib, math, time
 from pathlib import Path
 
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from fastai.torch_core import set_seed
 
-from .core import atomic_write, subsample, artifact_dir
+from .core import atomic_write, subsample, artifact_dir, check_labels
 from .data import Shapes3DTwin, shapes3d_split, task_dls
-from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, random_labels, paired_difference, gate_mtl, WEIGHTINGS
+from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, WEIGHTINGS
+from .compare import random_labels, paired_difference, gate_mtl
 
 # %% auto #0
 __all__ = ['STUDY_RUN', 'STUDY_CENTRE', 'STUDY_AXES', 'SETTING_COLS', 'study_backbone', 'check_cell', 'one_axis_cells',
@@ -102,12 +102,12 @@ def _run_key(cell, seed, arm, run, extra):
 
 def _aux_labels(ds, aux, extra):
     if aux in (extra or {}):
-        y = np.asarray(extra[aux])
-        if y.shape != (len(ds),) or not np.issubdtype(y.dtype, np.integer): raise ValueError(f"labels of auxiliary source {aux!r}: expected ({len(ds)},) integers, got {y.dtype} {y.shape}")
-        return y.astype(np.int64)
+        return check_labels(extra[aux], len(ds), f'labels of auxiliary source {aux!r}', integer=True)
     if aux not in ds.names: raise ValueError(f"unknown auxiliary source {aux!r}; expected a factor {list(ds.names)}, 'random' or a key of `labels`")
     return ds.factors[:, ds.factor_index(aux)]
 
+
+# %% ../nbs/09_study.ipynb #c390b4a0
 def study_run(cell:dict, # a study cell
               seed:int, # seed of the training subset, validation carve, shuffling and initial weights
               arm:str, # 'STL' or 'MTL'
@@ -146,6 +146,7 @@ def study_run(cell:dict, # a study cell
                n_epoch=n_epoch, best_epoch=learn.best_model.best_epoch, seconds=round(secs, 1))
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(row, default=float)))
     return row
+
 
 # %% ../nbs/09_study.ipynb #634c6c04
 def study_runs(cells:list, # study cells
