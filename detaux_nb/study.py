@@ -261,7 +261,8 @@ def plot_map(table:pd.DataFrame, # `cell_table` output (or a subset of its rows)
                 d, lo, hi, reading = txt[(r, c)]
                 star = reading != 'no effect detected'
                 ax.text(j, i, f"{d:+.3f}{'*' if star else ''}\n[{lo:+.3f}, {hi:+.3f}]", ha='center', va='center', fontsize=7,
-                        fontweight='bold' if star else 'normal')
+                        fontweight='bold' if star else 'normal',
+                        color='w' if abs(d) > 0.6 * lim else 'k')  # legible on the darkest cells
                 if star: ax.add_patch(plt.Rectangle((j - .5, i - .5), 1, 1, fill=False, lw=2, ec='k'))
         ax.set(xticks=range(val.shape[1]), xticklabels=[str(c) for c in val.columns], yticks=range(val.shape[0]), yticklabels=list(val.index))
         ax.set_title(f'{arm} - STL' if arm else 'arm - STL (test accuracy)', fontsize=9)
