@@ -6,14 +6,19 @@ Docs: https://detaux-nb.github.io/detaux-nb/ablations.html.md"""
 
 # %% ../nbs/05_ablations.ipynb #f7a141d6
 from __future__ import annotations
+import hashlib, json
 from dataclasses import dataclass
+from fastcore.meta import delegates
 
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from .core import subsample, check_labels, check_codes, check_positions
-from .data import FactorDataset, artifact_dir
+from .core import subsample, atomic_write, check_labels, check_codes, check_positions
+from .data import FactorDataset, Shapes3DTwin, artifact_dir, shapes3d_split
+from .disentangler import encode
+from .twin import TWIN_QUICK, twin_model
+from .metrics import probe_subspaces
 from .clustering import METHODS, discover_aux_labels, nearest_mean_labels
 from .compare import compare_stl_mtl, random_labels
 
@@ -166,24 +171,24 @@ def plot_ablation(res:Ablation, # an ablation result
     return fig
 
 # %% ../nbs/05_ablations.ipynb #c5241c8e
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_random_labels(ds:FactorDataset, # the images
                          principal, # principal task: factor name/index or (N,) labels
                          aux, # (N,) discovered auxiliary labels
                          train_idx, test_idx, # training and test positions
-                         seeds=(0, 1, 2), # seeds of the comparison
-                         mtl:dict|None=None, # multi-task settings (default `ABLATION_MTL`)
                          seed:int=0, # seed of the random labels
-                         cache=None, # CSV of finished runs
+                         **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                         )->Ablation:
     "STL vs MTL with the discovered labels, the same labels permuted, and uniform random labels with as many classes"
     aux = check_labels(aux, len(ds), 'aux', integer=True)
     rng = np.random.default_rng(seed)
     arms = dict(discovered=aux, permuted=random_labels(aux, seed=rng, idx=train_idx),
                 uniform=rng.integers(0, len(np.unique(aux)), len(aux)).astype(np.int64))
-    return run_arms('random labels', ds, principal, arms, train_idx, test_idx, seeds, mtl,
-                    setting=dict(discovered='clusters', permuted='same sizes', uniform='uniform'), cache=cache)
+    return run_arms('random labels', ds, principal, arms, train_idx, test_idx,
+                    setting=dict(discovered='clusters', permuted='same sizes', uniform='uniform'), **kwargs)
 
 # %% ../nbs/05_ablations.ipynb #cebf95e2
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_n_clusters(ds:FactorDataset, # the images
                       principal, # principal task: factor name/index or (N,) labels
                       Z, # (N, K, d) codes of every image
@@ -191,9 +196,8 @@ def ablate_n_clusters(ds:FactorDataset, # the images
                       train_idx, test_idx, # training and test positions
                       n_clusters=(2, 4, 8, 16), # numbers of clusters compared
                       method:str='kmeans', # 'kmeans' or 'gmm' (HDBSCAN chooses its own number)
-                      seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
                       seed:int=0, # seed of the clustering
-                      cache=None, # CSV of finished runs
+                      **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                      )->Ablation:
     "STL vs MTL with subspace `k` clustered into each number of clusters in `n_clusters`"
     Z = check_codes(Z, len(ds))
@@ -205,8 +209,8 @@ def ablate_n_clusters(ds:FactorDataset, # the images
     for n in ns:
         lab, aux = cluster_codes(Z[:, k], train_idx, method, int(n), seed)
         arms[f'C={n}'], extra[f'C={n}'] = lab, dict(silhouette=aux.silhouette)
-    return run_arms('number of clusters', ds, principal, arms, train_idx, test_idx, seeds, mtl,
-                    setting={f'C={n}': n for n in ns}, extra=extra, cache=cache)
+    return run_arms('number of clusters', ds, principal, arms, train_idx, test_idx,
+                    setting={f'C={n}': n for n in ns}, extra=extra, **kwargs)
 
 # %% ../nbs/05_ablations.ipynb #0a0490a8
 def _cluster_arms(codes:dict, train_idx, method, n_clusters, seed, **cluster_kw)->tuple:
@@ -217,6 +221,7 @@ def _cluster_arms(codes:dict, train_idx, method, n_clusters, seed, **cluster_kw)
         extra[a] = dict(silhouette=aux.silhouette)
     return arms, extra
 
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_subspace(ds:FactorDataset, # the images
                     principal, # principal task: factor name/index or (N,) labels
                     Z, # (N, K, d) codes of every image
@@ -224,30 +229,28 @@ def ablate_subspace(ds:FactorDataset, # the images
                     worst:int, # the subspace the criterion scored worst
                     train_idx, test_idx, # training and test positions
                     method:str='kmeans', n_clusters='auto', # clustering of every arm
-                    seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
                     seed:int=0, # seed of the clustering
-                    cache=None, # CSV of finished runs
-                    **cluster_kw # more `discover_aux_labels` arguments
+                    cluster_kw:dict|None=None, # more `discover_aux_labels` arguments
+                    **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                    )->Ablation:
     "STL vs MTL with the clusters of the chosen subspace, subspace 0, the worst-scored subspace and the whole latent"
     Z = check_codes(Z, len(ds))
     chosen, worst = _check_k(chosen, Z.shape[1], 'chosen'), _check_k(worst, Z.shape[1], 'worst')
     codes = {'chosen': Z[:, chosen], 'subspace 0': Z[:, 0], 'worst': Z[:, worst], 'whole latent': Z.reshape(len(Z), -1)}
-    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed, **cluster_kw)
-    return run_arms('which subspace', ds, principal, arms, train_idx, test_idx, seeds, mtl, cache=cache, extra=extra,
+    arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed, **(cluster_kw or {}))
+    return run_arms('which subspace', ds, principal, arms, train_idx, test_idx, **kwargs, extra=extra,
                     setting={'chosen': f'k={chosen}', 'subspace 0': 'k=0', 'worst': f'k={worst}', 'whole latent': f'all {Z.shape[1]}'})
 
 # %% ../nbs/05_ablations.ipynb #916e2bc0
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_cluster_method(ds:FactorDataset, # the images
                           principal, # principal task: factor name/index or (N,) labels
-                          Z, # (N, K, d) codes of every image
-                          k:int, # the subspace clustered
+                          Z, k:int, # (N, K, d) codes of every image, and the subspace clustered
                           train_idx, test_idx, # training and test positions
                           methods=METHODS, # clustering methods compared
                           cluster_kw:dict|None=None, # method -> more `discover_aux_labels` arguments
-                          seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
                           seed:int=0, # seed of the clustering
-                          cache=None, # CSV of finished runs
+                          **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                          )->Ablation:
     "STL vs MTL with subspace `k` clustered by each method in `methods`"
     Z = check_codes(Z, len(ds))
@@ -260,12 +263,13 @@ def ablate_cluster_method(ds:FactorDataset, # the images
     for m in methods:
         arms[m], aux = cluster_codes(Z[:, k], train_idx, m, seed=seed, **cluster_kw.get(m, {}))
         extra[m] = dict(silhouette=aux.silhouette, noise_frac=aux.noise_frac)
-    return run_arms('clustering method', ds, principal, arms, train_idx, test_idx, seeds, mtl,
-                    setting={m: m for m in methods}, extra=extra, cache=cache)
+    return run_arms('clustering method', ds, principal, arms, train_idx, test_idx,
+                    setting={m: m for m in methods}, extra=extra, **kwargs)
 
 # %% ../nbs/05_ablations.ipynb #02ac38fc
 RECON_ONLY_SCHEDULE = dict(rec_only=1.0, t1=2.0, t2=2.0, rate=25.)  # `DetauxSchedule` kept in its reconstruction-only phase
 
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_no_disentanglement(ds:FactorDataset, # the images
                               principal, # principal task: factor name/index or (N,) labels
                               Z, # (N, K, d) codes of the disentangler
@@ -273,9 +277,8 @@ def ablate_no_disentanglement(ds:FactorDataset, # the images
                               k:int, # the subspace clustered (the disentangler's chosen one)
                               train_idx, test_idx, # training and test positions
                               method:str='kmeans', n_clusters='auto', # clustering of every arm
-                              seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
                               seed:int=0, # seed of the clustering
-                              cache=None, # CSV of finished runs
+                              **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                              )->Ablation:
     "STL vs MTL with clusters of the disentangler's subspace `k`, and of a reconstruction-only autoencoder's subspace `k` and whole latent"
     Z, Z_plain = check_codes(Z, len(ds)), check_codes(Z_plain, len(ds), 'Z_plain')
@@ -283,17 +286,17 @@ def ablate_no_disentanglement(ds:FactorDataset, # the images
     k = _check_k(k, Z.shape[1])
     codes = {'detaux': Z[:, k], 'recon-only subspace': Z_plain[:, k], 'recon-only whole': Z_plain.reshape(len(Z), -1)}
     arms, extra = _cluster_arms(codes, train_idx, method, n_clusters, seed)
-    return run_arms('no disentanglement', ds, principal, arms, train_idx, test_idx, seeds, mtl, extra=extra, cache=cache,
+    return run_arms('no disentanglement', ds, principal, arms, train_idx, test_idx, extra=extra, **kwargs,
                     setting={'detaux': f'k={k}', 'recon-only subspace': f'k={k}', 'recon-only whole': 'all'})
 
 # %% ../nbs/05_ablations.ipynb #933b5a67
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_gt_factor(ds:FactorDataset, # the images, with known factors
                      principal, # principal task: factor name/index or (N,) labels
                      aux, # (N,) discovered auxiliary labels
                      train_idx, test_idx, # training and test positions
                      factors=None, # factor names used as auxiliary tasks (default: every factor but the principal)
-                     seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
-                     cache=None, # CSV of finished runs
+                     **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                     )->Ablation:
     "STL vs MTL with the discovered labels and with each ground-truth factor in `factors`"
     aux = check_labels(aux, len(ds), 'aux', integer=True)
@@ -302,24 +305,23 @@ def ablate_gt_factor(ds:FactorDataset, # the images, with known factors
     if not factors: raise ValueError("no factor to use as auxiliary task: the dataset has only the principal factor")
     if 'discovered' in factors: raise ValueError("a factor called 'discovered' clashes with the discovered arm")
     arms = dict(discovered=aux, **{f'GT {f}': ds.factors[:, ds.factor_index(f)] for f in factors})
-    return run_arms('ground-truth factor', ds, principal, arms, train_idx, test_idx, seeds, mtl, cache=cache,
+    return run_arms('ground-truth factor', ds, principal, arms, train_idx, test_idx, **kwargs,
                     setting=dict(discovered='clusters', **{f'GT {f}': f for f in factors}))
 
 # %% ../nbs/05_ablations.ipynb #84d60b17
 def _probe_principal(Z, y, train_idx, seed):
     "Held-out accuracy of a linear probe for `y` on every subspace, fitted and scored inside the training positions"
-    from detaux_nb.metrics import probe_subspaces
     return probe_subspaces(Z[train_idx], y[train_idx, None], names=['principal'], seed=seed)['principal'].to_numpy()
 
+@delegates(run_arms, but=['setting', 'extra'])
 def ablate_oracle_p(ds:FactorDataset, # the images
                     principal, # principal task: factor name/index or (N,) labels
                     codes:dict, # p -> (N, K, d) codes of the disentangler trained with that p
                     choose, # subspace to cluster: an int, a dict p -> int, or a callable (Z_train, y_train) -> int
                     train_idx, test_idx, # training and test positions
                     method:str='kmeans', n_clusters='auto', # clustering of every arm
-                    seeds=(0, 1, 2), mtl:dict|None=None, # comparison seeds and settings
                     seed:int=0, # seed of the clustering and of the probes' split
-                    cache=None, # CSV of finished runs
+                    **kwargs # more `run_arms` arguments (seeds, mtl, cache, plot)
                    )->Ablation:
     "Per oracle probability p: probe accuracy of subspace 0 for the principal task, and STL vs MTL with the chosen subspace's clusters"
     if not isinstance(codes, dict) or not codes: raise ValueError("codes must be a non-empty dict p -> (N, K, d) codes")
@@ -336,17 +338,16 @@ def ablate_oracle_p(ds:FactorDataset, # the images
         arms[a] = cluster_codes(Zp[:, k], train_idx, method, n_clusters, seed)[0]
         extra[a] = dict(p=p, k=k, probe_sub0=probe[0], probe_other=np.nanmax(probe[1:]) if len(probe) > 1 else np.nan)
         setting[a] = p
-    return run_arms('oracle probability p', ds, principal, arms, train_idx, test_idx, seeds, mtl, setting=setting, extra=extra, cache=cache)
+    return run_arms('oracle probability p', ds, principal, arms, train_idx, test_idx, setting=setting, extra=extra, **kwargs)
 
 # %% ../nbs/05_ablations.ipynb #7cb2c0fc
-# The twin disentanglers of the ablations are pinned here (not derived from `TWIN_QUICK`, which 01 may retune), so
-# that their cached models stay valid; the setup cell prints how they differ from the current `TWIN_QUICK`.
+# The Detaux disentanglers of the ablations are 01b's `TWIN_QUICK` (principal-label pairs, the supervised contrastive
+# principal term, linear isolation; the pipeline's quick preset and its cached model), the oracle ones the same with
+# p varied. The reconstruction-only autoencoder is pinned: the same architecture, trained on reconstruction alone.
+ABLATION_TWIN = dict(TWIN_QUICK)   # 1,250 steps of 64 pairs
+ORACLE_TWIN = dict(TWIN_QUICK)     # trained for p = 0.2, 0.5 (this very model) and 0.8
 _TWIN_ARCH = dict(size=32, arch='conv32', K=10, d=10, width=32, mode='forced', p=0.5, k=1, bs=32, wd=1e-6, noise=0.,
                   oracle='forced', reg_mode='reference', seed=0)
-_TWIN_RECIPE = dict(_TWIN_ARCH, lr=2e-3, schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.),
-                    loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4, n_mix=16))
-ABLATION_TWIN = dict(_TWIN_RECIPE, n_train=20_000, n_epoch=7)  # the main disentangler of the ablations: 4,375 steps
-ORACLE_TWIN = dict(_TWIN_RECIPE, n_train=8_000, n_epoch=3)     # the oracle-p disentanglers: 750 steps of the same recipe
 RECON_ONLY_TWIN = dict(_TWIN_ARCH, n_train=10_000, n_epoch=4, lr=1e-3, schedule_kw=RECON_ONLY_SCHEDULE,
                        loss_kw=dict(lambda_dist=1.0, lambda_sp=1e-3, lambda_cons=1., lambda_reg=1e-4))  # 1,250 steps, reconstruction only
 
@@ -356,7 +357,6 @@ def twin_ablation_data(n_fit:int=10_000, # training images (clustering pool; sca
                        seed:int=0, # seed of the draws
                       ):
     "A view of the twin with `n_fit` training then `n_test` test images (paper split); returns (dataset, train positions, test positions)"
-    from detaux_nb.data import Shapes3DTwin, shapes3d_split
     ds = Shapes3DTwin(size=size)
     train, test = shapes3d_split(ds)
     rng = np.random.default_rng(seed)
@@ -364,14 +364,10 @@ def twin_ablation_data(n_fit:int=10_000, # training images (clustering pool; sca
     return ds.subset(np.concatenate([fit, tst])), np.arange(n_fit), n_fit + np.arange(n_test)
 
 def twin_ablation_codes(ds:FactorDataset, # the images to encode (e.g. from `twin_ablation_data`)
-                        preset:dict|None=None, # twin disentangler settings (default 01's `TWIN_QUICK`)
+                        preset:dict|None=None, # twin disentangler settings (default 01b's `TWIN_QUICK`)
                         **overrides # preset keys to change (e.g. p=0.2, n_epoch=4)
                        )->np.ndarray:
     "Codes (N, K, d) of `ds` by the cached twin disentangler of `preset` (trained if missing), cached in `artifact_dir('ablations')`"
-    import hashlib, json
-    from detaux_nb.data import atomic_write
-    from detaux_nb.disentangler import encode
-    from detaux_nb.twin import TWIN_QUICK, twin_model
     cfg = dict(preset or TWIN_QUICK, **overrides)
     h = hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode())
     h.update(np.ascontiguousarray(ds.rows).tobytes()); h.update(str(ds.img_shape).encode())
