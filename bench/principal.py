@@ -5,6 +5,7 @@ For every pair mode and seed: train on the 32 px twin's training split (`train_d
 changing only a hue moves subspace 0 against changing only the principal factor (`principal_summary`). Prints
 
     mode=<label|factor> seed=<s> z0=<probe> others_max=<max probe k>=1> leak=<hue/principal move of z0> train_s=<seconds>
+        best_k>=1: floor_hue=<best probe k>=1> wall_hue=<...> object_hue=<...>
 
 per run and last `label_z0=<mean> factor_z0=<mean> others_max=<max> train_s_max=<s>` (means over the seeds of each
 mode; `factor` = forced factor pairs, one factor changes per pair). `train_s` is the wall-clock time of
@@ -40,7 +41,9 @@ def main(seeds:str='0,1,2',          # comma-separated training seeds
             secs = time.time() - t0
             s = principal_summary(learn.model, ds, principal, pool=test_idx)
             res[mode].append(dict(s, train_s=secs))
-            print(f"mode={mode} seed={seed} z0={s['z0']:.3f} others_max={s['others_max']:.3f} leak={s['leak']:.3f} train_s={secs:.0f}", flush=True)
+            hues = ' '.join(f"{h}={s['probes'].loc[1:, h].max():.3f}" for h in s['probes'].columns if 'hue' in h and h != principal)
+            print(f"mode={mode} seed={seed} z0={s['z0']:.3f} others_max={s['others_max']:.3f} leak={s['leak']:.3f} train_s={secs:.0f} "
+                  f"best_k>=1: {hues}", flush=True)
     means = ' '.join(f"{m}_z0={np.mean([r['z0'] for r in rs]):.3f}" for m, rs in res.items())
     runs = [r for rs in res.values() for r in rs]
     print(f"{means} others_max={max(r['others_max'] for r in runs):.3f} train_s_max={max(r['train_s'] for r in runs):.0f}")

@@ -35,7 +35,8 @@ TWIN_QUICK = dict(TWIN_PAPER, size=32, arch='conv32', mode='label', n_train=20_0
                                principal='supcon', tau=0.05, isolation='linear', lambda_iso=4.),
                   schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))  # CPU budget (under 3 minutes), principal-label pairs
 
-TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', n_epoch=6, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=3., lambda_iso=2.))  # forced factor pairs
+TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', n_train=18_000, n_epoch=8,
+                         loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=3., lambda_iso=2., lambda_principal=0.3))  # forced factor pairs
 
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
 def _preset(preset, **overrides):
