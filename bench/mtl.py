@@ -2,7 +2,7 @@
 PyTorch loop doing the same work: same model (same initial weights), same DataLoaders, same AdamW, one training
 pass plus one validation pass with per-task accuracy and macro-F1.
 
-    flock /tmp/detaux-heavy.lock env OMP_NUM_THREADS=1 python bench/mtl.py [--n-train 2048] [--reps 5]
+    OMP_NUM_THREADS=2 python bench/mtl.py [--n-train 2048] [--reps 5]
 
 Runs alternate between the two paths so that load from other processes hits both alike; the figure is the
 median epoch time. Prints a table and `ratio=<fastai/bare>` (throughput ratio; 1.0 = no overhead).

@@ -1,4 +1,4 @@
-"""Check the stored outputs of every notebook: no machine paths, no warnings, no progress bars.
+"""Check the stored outputs of every notebook: no machine paths, no warnings, no progress bars, at most 600 KB.
 
     python tools/check_outputs.py              # every notebook under nbs/
     python tools/check_outputs.py nbs/00_data.ipynb nbs/tutorials/byod.ipynb
@@ -11,6 +11,7 @@ any. Offences:
 - bar: a console bar's redraw characters (a carriage return, the fill character `█`) or a notebook bar's
   `<progress` element. Notebooks call `detaux_nb.core.setup_output(notebook=True)` in their first cell to keep
   these out of what they store.
+- size: the notebook file is over 600 KB (shrink its figures with `tools/shrink_pngs.py`).
 Images (image/png etc.) are not searched.
 """
 import argparse, json, re, sys
@@ -19,6 +20,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 CHECKS = dict(path=re.compile(r'/root\b|/home/|/tmp/|/var/folders'), warning=re.compile(r'Warning'),
               bar=re.compile(r'\r|█|<progress'))
+MAX_KB = 600  # a notebook's size on disk, outputs included
 
 def _texts(out):
     "The text of one stored output: stream text, error traceback, and every text/* or JSON representation"
@@ -38,6 +40,7 @@ def offences(nb_path):
                     for m in pat.finditer(txt):
                         a, b = max(0, m.start() - 50), min(len(txt), m.end() + 50)
                         res.append((cell.get('id', f'#{i}'), kind, txt[a:b].replace('\r', '\\r').replace('\n', ' ')))
+    if Path(nb_path).stat().st_size > MAX_KB * 1024: res.append(('-', 'size', f"{Path(nb_path).stat().st_size // 1024} KB > {MAX_KB} KB"))
     return res
 
 def main(argv=None):
@@ -51,12 +54,12 @@ def main(argv=None):
         found = offences(nb)
         if not found: continue
         bad += 1
-        counts = {k: sum(1 for f in found if f[1] == k) for k in CHECKS}
+        counts = {k: sum(1 for f in found if f[1] == k) for k in [*CHECKS, 'size']}
         name = nb.relative_to(root) if nb.is_absolute() and nb.is_relative_to(root) else nb
         print(f"{name}: " + ', '.join(f"{v} {k}" for k, v in counts.items() if v))
         if not a.quiet:
             for cid, kind, excerpt in found: print(f"  cell {cid} [{kind}] ...{excerpt}...")
-    print(f"{bad} of {len(nbs)} notebooks have stored outputs with machine paths, warnings or bars" if bad
+    print(f"{bad} of {len(nbs)} notebooks have stored outputs with machine paths, warnings or bars, or are too large" if bad
           else f"{len(nbs)} notebooks: stored outputs clean")
     return 1 if bad else 0
 
