@@ -6,13 +6,13 @@ Docs: https://detaux-nb.github.io/detaux-nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #44688c8e
 from __future__ import annotations
-import os, sys, tempfile, warnings
+import hashlib, json, os, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['artifact_dir', 'atomic_write', 'subsample', 'check_labels', 'check_codes', 'check_positions', 'is_terminal',
-           'setup_output', 'short_path']
+__all__ = ['artifact_dir', 'atomic_write', 'subsample', 'settings_digest', 'check_labels', 'check_codes', 'check_positions',
+           'is_terminal', 'setup_output', 'short_path']
 
 # %% ../nbs/00_core.ipynb #356cde04
 def artifact_dir(sub:str=None # optional sub-folder, created on demand
@@ -50,6 +50,13 @@ def subsample(items,          # `n` (meaning `range(n)`) or a 1-d array of posit
     if size is None or size >= len(items): return items
     if size < 0: raise ValueError(f"size must be >= 0 or None, got {size}")
     return np.sort(np.random.default_rng(seed).choice(items, size, replace=False))
+
+# %% ../nbs/00_core.ipynb #0e6c846d
+def settings_digest(settings, # a JSON-serialisable dict (other values are written with `str`)
+                    n:int=12, # characters kept
+                   ) -> str:
+    "The first `n` hex characters of the SHA-1 of `settings` as key-sorted JSON: the name of a cached result"
+    return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:n]
 
 # %% ../nbs/00_core.ipynb #a91166d3
 def _to_numpy(x):

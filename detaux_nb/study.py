@@ -6,14 +6,14 @@ Docs: https://detaux-nb.github.io/detaux-nb/study.html.md"""
 
 # %% ../nbs/09_study.ipynb #7c3fc550
 from __future__ import annotations
-import json, hashlib, math, time
+import json, math, time
 from pathlib import Path
 
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from fastai.torch_core import set_seed
 
-from .core import atomic_write, subsample, artifact_dir, check_labels
+from .core import atomic_write, subsample, artifact_dir, check_labels, settings_digest
 from .data import Shapes3DTwin, shapes3d_split, task_dls
 from .mtl import small_cnn, stl_learner, mtl_learner, evaluate, WEIGHTINGS
 from .compare import random_labels, paired_difference, gate_mtl
@@ -78,7 +78,7 @@ def factorial_cells(centre:dict=STUDY_CENTRE, # the other settings
     return [check_cell(dict(centre, **dict(zip(keys, vs)))) for vs in itertools.product(*levels.values())]
 
 # %% ../nbs/09_study.ipynb #b8511722
-def _key(d): return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
+def _key(d): return settings_digest(d)
 
 def run_settings(cell:dict, # a study cell
                  arm:str, # 'STL' or 'MTL'

@@ -6,7 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/twin.html.md"""
 
 # %% ../nbs/01b_twin.ipynb #3f1913be
 from __future__ import annotations
-import hashlib, inspect, json, time, warnings
+import inspect, json, time, warnings
 from pathlib import Path
 
 import numpy as np, pandas as pd, torch, torch.nn as nn
@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.callback.core import Callback
-from .core import artifact_dir, atomic_write, subsample
+from .core import artifact_dir, atomic_write, subsample, settings_digest
 from .data import Shapes3DTwin, pair_dls, shapes3d_split
 from .disentangler import TERMS, Disentangler, TermsLog, disentangler_learner, encode, _as_float_nchw, _model_of
 from .metrics import probe_subspaces
@@ -117,7 +117,7 @@ def heldout_twin_idx(ds, # the twin
 
 # %% ../nbs/01b_twin.ipynb #b6a3fdce
 def _preset_key(cfg):
-    return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    return settings_digest(cfg, 10)
 
 def _twin_paths(cfg):
     stem = artifact_dir('disentangler') / f"twin_{_preset_key(cfg)}"

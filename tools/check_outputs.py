@@ -40,7 +40,8 @@ def offences(nb_path):
                     for m in pat.finditer(txt):
                         a, b = max(0, m.start() - 50), min(len(txt), m.end() + 50)
                         res.append((cell.get('id', f'#{i}'), kind, txt[a:b].replace('\r', '\\r').replace('\n', ' ')))
-    if Path(nb_path).stat().st_size > MAX_KB * 1024: res.append(('-', 'size', f"{Path(nb_path).stat().st_size // 1024} KB > {MAX_KB} KB"))
+    kb = Path(nb_path).stat().st_size // 1024
+    if kb > MAX_KB: res.append(('-', 'size', f"{kb} KB > {MAX_KB} KB"))
     return res
 
 def main(argv=None):
