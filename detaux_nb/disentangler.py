@@ -22,6 +22,7 @@ import torch.nn.functional as F
 import pandas as pd
 from fastcore.basics import patch
 from fastai.learner import Learner, Metric
+from .learner import QuickLearner
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback  # registers the progress bar and `learn.no_bar`
 from fastai.callback.fp16 import MixedPrecision  # `learn.to_fp16`
@@ -308,29 +309,30 @@ class DetauxLoss:
                  isolation:str|None=None,  # penalty keeping the principal labels out of subspaces 1..K-1: one of `ISOLATION_TERMS`
                  lambda_iso:float=1.,      # weight of the isolation term
                  iso_ridge:float=1e-3,     # relative ridge of `isolation='linear'`
-                 share:bool=False,         # decode equal-label pairs from the mean of their subspace-0 codes
+                 share:bool|str=False,     # True: decode equal-label pairs from the mean of their subspace-0 codes;
+                                           # 'unchanged': every pair from the mean of all subspaces but the oracle's choice
                  pull_changed:bool=True,   # pull subspaces 1..K-1 together also in pairs whose principal labels differ
+                 rec_focus:float=0.,       # extra reconstruction weight on the pixels that differ within a pair (0: plain MSE)
                  n_classes:int|None=None,  # number of principal classes (needed by `principal='linear'`)
                  seed:int=0                # seed of the consistency term's random choice of swaps
                 ):
         if oracle not in ('forced', 'automatic'): raise ValueError(f"oracle={oracle!r}: expected 'forced' or 'automatic'")
-        if reg_mode not in ('reference', 'differentiable'):
-            raise ValueError(f"reg_mode={reg_mode!r}: expected 'reference' or 'differentiable'")
+        if reg_mode not in ('reference', 'differentiable'): raise ValueError(f"reg_mode={reg_mode!r}: expected 'reference' or 'differentiable'")
         if principal not in PRINCIPAL_TERMS: raise ValueError(f"principal={principal!r}: expected one of {PRINCIPAL_TERMS}")
         if isolation not in ISOLATION_TERMS: raise ValueError(f"isolation={isolation!r}: expected one of {ISOLATION_TERMS}")
+        if share not in (False, True, 'unchanged'): raise ValueError(f"share={share!r}: expected False, True or 'unchanged'")
         if tau <= 0: raise ValueError(f"tau={tau!r}: the contrastive temperature must be > 0")
-        uses_labels = principal != 'reference' or isolation or share or not pull_changed
+        if not rec_focus >= 0: raise ValueError(f"rec_focus={rec_focus!r}: expected a weight >= 0")
+        uses_labels = principal != 'reference' or isolation or share is True or not pull_changed
         if oracle == 'automatic' and uses_labels: raise ValueError("principal, isolation, share and pull_changed need oracle='forced' (principal labels)")
         self.model, self.oracle, self.reg_mode, self.n_mix = model, oracle, reg_mode, n_mix
         self.lambdas = dict(dist=lambda_dist, sp=lambda_sp, cons=lambda_cons, reg=lambda_reg, prin=lambda_principal, iso=lambda_iso)
         self.margin, self.hinge_weight, self.temperature = margin, hinge_weight, temperature
         self.principal, self.tau, self.principal_margin, self.isolation, self.iso_ridge = principal, tau, principal_margin, isolation, iso_ridge
-        self.share, self.pull_changed = share, pull_changed
+        self.share, self.pull_changed, self.rec_focus = share, pull_changed, rec_focus
         self.active_terms = TERMS[:5] + (('prin',) if principal != 'reference' else ()) + (('iso',) if isolation else ())
-        self.head = None
-        if principal == 'linear':
-            if model is None or not n_classes: raise ValueError("principal='linear' needs the model and n_classes")
-            self.head = nn.Linear(int(np.prod(model.code_shape)), n_classes)
+        if principal == 'linear' and (model is None or not n_classes): raise ValueError("principal='linear' needs the model and n_classes")
+        self.head = nn.Linear(int(np.prod(model.code_shape)), n_classes) if principal == 'linear' else None
         self.gen = torch.Generator().manual_seed(seed)
         self.beta1, self.beta2, self.beta3 = 1., 1., 0.    # set by DetauxSchedule; default: every term on
         self.rec_only, self.cons_on, self.progress = False, True, None
@@ -374,15 +376,14 @@ def consistency(self:DetauxLoss, z):
     return F.mse_loss(z_re.float(), mixed.float())
 
 @patch
-def shared_decode(self:DetauxLoss, z, changed):
-    "Decode the 2B images with subspace 0 replaced, in every pair with equal principal labels, by the pair's mean"
-    if self.model is None: raise ValueError("share=True needs the model: DetauxLoss(model=...)")
-    B = z.shape[0] // 2
-    same = (~changed)[:, None].to(z.dtype)
-    z0 = z[:, 0]
-    mean0 = (z0[:B] + z0[B:]) / 2
-    z0s = torch.cat([z0[:B] + same * (mean0 - z0[:B]), z0[B:] + same * (mean0 - z0[B:])])
-    return self.model.decode(torch.cat([z0s[:, None], z[:, 1:]], 1))
+def shared_decode(self:DetauxLoss, z, changed, onehot):
+    "Decode the 2B images with the subspaces a pair shares replaced by the pair's mean (see `share`)"
+    if self.model is None: raise ValueError("share needs the model: DetauxLoss(model=...)")
+    B, K = z.shape[0] // 2, z.shape[1]
+    if self.share == 'unchanged': same = 1 - onehot.to(z.dtype)          # all but the subspace the oracle chose
+    else: same = F.one_hot(torch.zeros(B, dtype=torch.long, device=z.device), K).to(z.dtype) * (~changed)[:, None].to(z.dtype)
+    same, mean = same[..., None], (z[:B] + z[B:]) / 2
+    return self.model.decode(torch.cat([z[:B] + same * (mean - z[:B]), z[B:] + same * (mean - z[B:])]))
 
 @patch
 def principal_terms(self:DetauxLoss, zf, y, changed):
@@ -397,6 +398,16 @@ def principal_terms(self:DetauxLoss, zf, y, changed):
     else: iso = None
     return prin, iso
 
+# %% ../nbs/01_disentangler.ipynb #6c6436ae
+@patch
+def reconstruction(self:DetauxLoss, x_hat, x):
+    "MSE of the 2B decoded images; with `rec_focus` > 0, pixels weighted by how much they change within their pair"
+    if not self.rec_focus: return F.mse_loss(x_hat.float(), x.float())
+    x1, x2 = x.float().chunk(2)
+    change = (x1 - x2).abs().mean(1, keepdim=True)  # (B, 1, H, W): each pair's per-pixel change
+    w = 1 + self.rec_focus * change / change.mean().clamp_min(1e-8)
+    w = torch.cat([w, w]) / w.mean()                                     # both images of a pair, mean weight 1
+    return (w * (x_hat.float() - x.float()).pow(2)).mean()
 
 # %% ../nbs/01_disentangler.ipynb #36deebf0
 @patch
@@ -405,8 +416,7 @@ def terms(self:DetauxLoss, pred, y1=None, y2=None):
     x_hat, z, x = pred
     if z.ndim != 3 or z.shape[0] % 2: raise ValueError(f"codes must be (2B, K, D) with both images of each pair, got {tuple(z.shape)}")
     changed = self._changed(z, y1, y2)
-    if self.share and not self.rec_only: x_hat = self.shared_decode(z, changed)
-    out = dict(rec=F.mse_loss(x_hat.float(), x.float()))
+    out = dict(rec=None)
     zf = z.float()
     with torch.set_grad_enabled(torch.is_grad_enabled() and not self.rec_only):
         dist, mean_dist = pair_distances(zf)
@@ -420,6 +430,8 @@ def terms(self:DetauxLoss, pred, y1=None, y2=None):
         out['reg'] = distribution_term(assign)
         y = None if changed is None else torch.cat([y1, y2]).to(z.device)
         out['prin'], out['iso'] = self.principal_terms(zf, y, changed) if y is not None else (None, None)
+    if self.share and not self.rec_only: x_hat = self.shared_decode(z, changed, onehot)
+    out['rec'] = self.reconstruction(x_hat, x)
     use_cons = self.cons_on and not self.rec_only and self.lambdas['cons'] > 0  # weight 0: skip its decode/encode
     out['cons'] = self.consistency(z) if use_cons else None
     self.last_onehot = onehot
@@ -536,7 +548,7 @@ def disentangler_learner(dls,                  # pair `DataLoaders` (x1, x2, y1,
     loss = DetauxLoss(model, oracle=oracle, reg_mode=reg_mode, **(loss_kw or {}))
     splitter = lambda m: list(m.parameters()) + loss.parameters()   # a linear principal head trains with the model
     opt = partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-8, decouple_wd=False)
-    learn = Learner(dls, model, loss_func=loss, opt_func=opt, lr=lr, wd=wd, wd_bn_bias=True, train_bn=True,
+    learn = QuickLearner(dls, model, loss_func=loss, opt_func=opt, lr=lr, wd=wd, wd_bn_bias=True, train_bn=True,
                     metrics=[LossTerm(t) for t in loss.active_terms], splitter=splitter, path=path, model_dir=model_dir,
                     cbs=[DetauxSchedule(**(schedule_kw or {})), TermsLog(), FlushDenormals()] + list(cbs or []), **kwargs)
     if mixed_precision is None: mixed_precision = torch.device(dls.device).type == 'cuda'

@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np, matplotlib.pyplot as plt
 import torch, torch.nn as nn, torch.nn.functional as F
 import torchvision
-from fastai.callback.core import Callback, CancelBackwardException, _events
+from fastai.callback.core import Callback, CancelBackwardException
 from fastai.callback.progress import ProgressCallback
 from fastai.callback.tracker import TrackerCallback
 from fastai.data.core import DataLoaders
 from fastai.layers import ConvLayer
 from fastai.learner import Learner, Metric, CastToTensor
+from .learner import QuickLearner, _Quick, _predicting
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed
 from fastcore.basics import noop, patch
@@ -232,22 +233,6 @@ def task_metrics(
 )->list:
     "Validation loss, accuracy and macro-F1 of every task"
     return [m(i, t) for i, t in enumerate(tasks) for m in (TaskLoss, TaskAccuracy, TaskF1)]
-
-
-# %% ../nbs/04_mtl.ipynb #bf1c2eaa
-def _predicting(cb):
-    "True while `get_preds` runs (it calls before_fit/after_fit too): training state must then be left alone"
-    return hasattr(cb.learn, 'gather_preds')
-class _Quick(Callback):
-    "A callback whose missing events are class-level no-ops and whose `training` is read from the Learner directly"
-    # fastai looks every event up on every callback in every batch; an event a callback lacks otherwise goes through
-    # attribute delegation to the Learner and its model, which raises and catches AttributeErrors each time
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        for e in _events:
-            if getattr(cls, e, None) is None: setattr(cls, e, noop)
-    @property
-    def training(self): return self.learn.training
 
 
 # %% ../nbs/04_mtl.ipynb #d281cf30
@@ -538,7 +523,7 @@ def _learner(dls, tasks, n_classes, b, weighting='equal', aux_weight=None, backb
     monitor = f'loss_{tasks[0]}' if monitor is None else monitor
     cbs = weighting_callbacks(weighting, aux_weight) + [TaskLossLogger()] + ([BestModel(monitor)] if monitor else []) + list(cbs or [])
     if getattr(dls, 'device', None) is not None: model.to(dls.device)
-    learn = Learner(dls, model, loss_func=MultiTaskLoss(len(n_classes)),
+    learn = QuickLearner(dls, model, loss_func=MultiTaskLoss(len(n_classes)),
                     opt_func=_adamw, lr=lr, wd=wd, metrics=task_metrics(tasks), cbs=cbs, **kwargs)
     if all(type(t) is torch.Tensor for t in b): learn.remove_cb(CastToTensor)   # plain tensors already: a no-op per batch
     if not progress: learn.remove_cb(ProgressCallback); learn.logger = noop
