@@ -239,7 +239,6 @@ def train_stage(stage:str='disentangler', # 'disentangler' or 'mtl'
 
 
 # %% ../nbs/08_distributed.ipynb #53b51387
-@call_parse
 def main(stage:str='disentangler', # 'disentangler' or 'mtl'
          preset:str='quick',   # disentangler preset: 'quick' or 'paper'
          data:str='twin',      # 'twin' or 'shapes3d:PATH'
@@ -261,6 +260,14 @@ def main(stage:str='disentangler', # 'disentangler' or 'mtl'
 
 
 # %% ../nbs/08_distributed.ipynb #060f5776
+def _main_flags(**kwargs)->list:
+    "`main`'s command-line flags for `kwargs`: hyphenated names, as `call_parse` expects (n_mtl -> --n-mtl)"
+    flags = []
+    for k, v in kwargs.items():
+        if v is None or v is False: continue
+        flags += [f"--{k.replace('_', '-')}"] + ([] if v is True else [str(v)])
+    return flags
+
 @delegates(main)
 def launch(nproc:int=2,   # processes
            timeout:float=600, # seconds
@@ -269,8 +276,8 @@ def launch(nproc:int=2,   # processes
           )->subprocess.CompletedProcess:
     "Run `torchrun --standalone --nproc_per_node nproc -m detaux_nb.distributed ...` and return the finished process"
     args = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'detaux_nb.distributed']
-    for k, v in kwargs.items():
-        if v is None: continue
-        args += [f'--{k}'] if v is True else ([] if v is False else [f'--{k}', str(v)])
     e = dict(os.environ, OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', '1'), **(env or {}))
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=e)
+    return subprocess.run(args + _main_flags(**kwargs), capture_output=True, text=True, timeout=timeout, env=e)
+
+# %% ../nbs/08_distributed.ipynb #dc53e161
+if __name__ == '__main__': call_parse(main)   # parses sys.argv and runs `main`
