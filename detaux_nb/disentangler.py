@@ -381,7 +381,7 @@ def shared_decode(self:DetauxLoss, z, changed, onehot):
     if self.model is None: raise ValueError("share needs the model: DetauxLoss(model=...)")
     B, K = z.shape[0] // 2, z.shape[1]
     if self.share == 'unchanged': same = 1 - onehot.to(z.dtype)          # all but the subspace the oracle chose
-    else: same = F.one_hot(torch.zeros(B, dtype=torch.long, device=z.device), K).to(z.dtype) * (~changed)[:, None].to(z.dtype)
+    else: same = F.pad((~changed)[:, None].to(z.dtype), (0, K - 1))        # subspace 0 of the equal-label pairs
     same, mean = same[..., None], (z[:B] + z[B:]) / 2
     return self.model.decode(torch.cat([z[:B] + same * (mean - z[:B]), z[B:] + same * (mean - z[B:])]))
 

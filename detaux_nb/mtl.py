@@ -22,13 +22,12 @@ from fastai.callback.tracker import TrackerCallback
 from fastai.data.core import DataLoaders
 from fastai.layers import ConvLayer
 from fastai.learner import Learner, Metric, CastToTensor
-from .learner import QuickLearner, _Quick, _predicting
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed
 from fastcore.basics import noop, patch
 from fastcore.meta import delegates
 from sklearn.metrics import accuracy_score, f1_score
-
+from .learner import QuickLearner, _Quick, _predicting
 
 # %% ../nbs/04_mtl.ipynb #e797ecd8
 def small_cnn(
