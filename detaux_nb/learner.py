@@ -13,6 +13,7 @@ from fastai.learner import Learner, Recorder
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import defaults
 from fastcore.basics import noop
+from fastcore.meta import delegates
 
 # %% auto #0
 __all__ = ['handles', 'QuickRecorder', 'QuickLearner']
@@ -51,8 +52,9 @@ class QuickRecorder(Recorder):
 # %% ../nbs/00c_learner.ipynb #cfc3abb4
 class QuickLearner(Learner):
     "A fastai `Learner` whose events go only to the callbacks that handle them, with a `QuickRecorder`: the same calls, in the same order"
-    def __init__(self, *args, **kwargs): # `Learner`'s arguments
-        super().__init__(*args, **kwargs)
+    @delegates(Learner.__init__)
+    def __init__(self, dls, model, **kwargs):
+        super().__init__(dls, model, **kwargs)
         rec = getattr(self, 'recorder', None)
         if type(rec) is Recorder:   # fastai's default one: swap in a `QuickRecorder` with its settings, at its place
             new = QuickRecorder(rec.add_time, rec.train_metrics, rec.valid_metrics, rec.smooth_loss.beta)
