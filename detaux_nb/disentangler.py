@@ -22,13 +22,13 @@ import torch.nn.functional as F
 import pandas as pd
 from fastcore.basics import patch
 from fastai.learner import Learner, Metric
-from .learner import QuickLearner
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback  # registers the progress bar and `learn.no_bar`
 from fastai.callback.fp16 import MixedPrecision  # `learn.to_fp16`
 from fastai.optimizer import Adam
 from fastai.torch_core import find_bs
 from fastprogress.fastprogress import progress_bar
+from .learner import QuickLearner
 
 # %% ../nbs/01_disentangler.ipynb #458d1bea
 def _conv_channels(n_down, width):
