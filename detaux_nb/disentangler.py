@@ -418,7 +418,8 @@ def terms(self:DetauxLoss, pred, y1=None, y2=None):
     changed = self._changed(z, y1, y2)
     out = dict(rec=None)
     zf = z.float()
-    with torch.set_grad_enabled(torch.is_grad_enabled() and not self.rec_only):
+    # autocast off: the code statistics stay float32 under mixed precision (the isolation term's solve needs it)
+    with torch.autocast(z.device.type, enabled=False), torch.set_grad_enabled(torch.is_grad_enabled() and not self.rec_only):
         dist, mean_dist = pair_distances(zf)
         dist_norm = dist / mean_dist
         onehot = oracle_onehot(dist_norm, changed)
