@@ -35,9 +35,9 @@ TWIN_QUICK = dict(TWIN_PAPER, size=32, arch='conv32', mode='label', n_train=20_0
                                principal='supcon', tau=0.05, isolation='linear', lambda_iso=4.),
                   schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))  # CPU budget (under 3 minutes), principal-label pairs
 
-TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', n_train=18_000, n_epoch=8,   # forced factor pairs: every weight beside
-                         loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.1, lambda_sp=3.3e-5, lambda_cons=0.033,  # the reconstruction
-                                      lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # about 1/30 of what it was
+TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', width=24, n_train=22_000, n_epoch=8,  # forced factor pairs, a narrower
+                         loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.2, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
+                                      lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the reconstruction
 
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
 def _preset(preset, **overrides):
