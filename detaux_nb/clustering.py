@@ -21,10 +21,12 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
 from .core import atomic_write, subsample, check_codes, check_labels
+from .metrics import probe_accuracy
 
 # %% auto #0
-__all__ = ['METHODS', 'NOISE_MODES', 'AuxLabels', 'discover_aux_labels', 'assign_by_reachability', 'nearest_mean_labels',
-           'save_aux_labels', 'load_aux_labels', 'LabelReport', 'label_report', 'plot_contingency', 'plot_embedding']
+__all__ = ['METHODS', 'NOISE_MODES', 'K_CRITERIA', 'AuxLabels', 'discover_aux_labels', 'k_scores', 'choose_k',
+           'assign_by_reachability', 'nearest_mean_labels', 'save_aux_labels', 'load_aux_labels', 'LabelReport',
+           'label_report', 'plot_contingency', 'plot_embedding', 'Candidates', 'discover_candidates']
 
 # %% ../nbs/03_clustering.ipynb #eac36f7b
 @dataclass(repr=False)
@@ -99,7 +101,9 @@ def _silhouette(Z, labels, size, seed) -> float:
 def discover_aux_labels(
     Zk,                       # (N, d) codes of the chosen subspace (numpy array or CPU tensor)
     method='kmeans',          # 'kmeans', 'hdbscan' or 'gmm'
-    n_clusters='auto',        # number of classes, or 'auto' (kmeans: best silhouette, gmm: lowest BIC; hdbscan: 'auto' only)
+    n_clusters='auto',        # number of classes, or 'auto' (kmeans: by `k_criterion`, gmm: lowest BIC; hdbscan: 'auto' only)
+    k_criterion='silhouette', # kmeans with n_clusters='auto': 'silhouette', 'stability' or 'gap' (see `k_scores`)
+    criterion_size=4000,      # kmeans: points (seeded subsample of the fitted ones) that 'stability' and 'gap' score
     k_range=range(2, 13),     # candidate numbers of clusters when n_clusters='auto' (kmeans, gmm)
     min_cluster_size=0.005,   # hdbscan: smallest cluster, a fraction (float) of the fitted points or a count (int)
     min_samples=None,         # hdbscan: neighbours that define density (None: = min_cluster_size, as sklearn and the reference)
@@ -134,8 +138,12 @@ def discover_aux_labels(
     else:
         ks = _candidate_ks(n_clusters, k_range, N)
         n_fit = min(N, fit_size or 20_000)
-        fit = _kmeans_labels if method == 'kmeans' else _gmm_labels
-        labels, params, selection = fit(Z, ks, n_clusters == 'auto', n_fit, silhouette_size, large_n, seed, **kwargs)
+        auto = n_clusters == 'auto'
+        if method == 'kmeans':
+            if k_criterion not in K_CRITERIA[:3]: raise ValueError(f"unknown k_criterion {k_criterion!r} for kmeans; expected one of {K_CRITERIA[:3]}")
+            labels, params, selection = _kmeans_labels(Z, ks, auto, n_fit, silhouette_size, large_n, seed,
+                                                       criterion=k_criterion, criterion_size=criterion_size, **kwargs)
+        else: labels, params, selection = _gmm_labels(Z, ks, auto, n_fit, silhouette_size, large_n, seed, **kwargs)
         noise_frac, noise_label = 0.0, None
     sil = _silhouette(Z, np.where(labels == (noise_label if noise_label is not None else -1), -1, labels),
                       silhouette_size, seed)
@@ -180,23 +188,78 @@ def _min_samples(ms, mcs, n_fit) -> int:
     return int(ms)
 
 # %% ../nbs/03_clustering.ipynb #1a5cc64c
-def _kmeans_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, n_init=4, **kwargs):
-    "KMeans labels for all of `Z`, with k chosen by silhouette on a seeded subsample when `auto`."
+def _kmeans_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, n_init=4, criterion='silhouette', criterion_size=4000, **kwargs):
+    "KMeans labels for all of `Z`, with k chosen by `criterion` on a seeded subsample when `auto`."
     sub = Z[subsample(len(Z), n_fit, seed)]
     scores, fits = {}, {}
-    for k in ks if auto else []:
-        fits[k] = KMeans(k, n_init=n_init, random_state=seed, **kwargs).fit(sub)
-        scores[k] = _silhouette(sub, fits[k].labels_, sil_size, seed)
-    k = max(scores, key=lambda k: (scores[k], -k)) if auto else ks[0]
+    if auto and criterion != 'silhouette':
+        table = k_scores(sub[subsample(len(sub), criterion_size, seed)], ks, criterion, seed)
+        k, scores = choose_k(table, criterion), table.score.to_dict()
+    else:
+        for k in ks if auto else []:
+            fits[k] = KMeans(k, n_init=n_init, random_state=seed, **kwargs).fit(sub)
+            scores[k] = _silhouette(sub, fits[k].labels_, sil_size, seed)
+        k = max(scores, key=lambda k: (scores[k], -k)) if auto else ks[0]
     if auto and k == ks[-1] and len(ks) > 1:
-        warnings.warn(f"kmeans: the best silhouette is at the largest k tried ({k}); consider a wider k_range")
-    init = dict(init=fits[k].cluster_centers_, n_init=1) if auto else dict(n_init=n_init)
+        warnings.warn(f"kmeans: the best {criterion} is at the largest k tried ({k}); consider a wider k_range")
+    init = dict(init=fits[k].cluster_centers_, n_init=1) if k in fits else dict(n_init=n_init)
     final = (MiniBatchKMeans(k, batch_size=4096, random_state=seed, **init) if len(Z) > large_n else
              KMeans(k, random_state=seed, **init, **kwargs)).fit(Z)
     labels = _by_size(final.predict(Z))
     params = dict(k=k, final='MiniBatchKMeans' if len(Z) > large_n else 'KMeans', n_init=n_init,
                   k_range=ks if auto else None, large_n=large_n)
-    return labels, params, dict(criterion='silhouette', scores=scores) if auto else {}
+    return labels, params, dict(criterion=criterion, scores=scores) if auto else {}
+
+# %% ../nbs/03_clustering.ipynb #6a7ab2e5
+K_CRITERIA = ('silhouette', 'stability', 'gap', 'bic')
+
+def k_scores(Z,                     # (n, d) codes (a subsample: every criterion fits several models per k)
+             ks=range(2, 13),       # candidate numbers of clusters
+             criterion='silhouette',# one of `K_CRITERIA`
+             seed=0,                # seeds every fit, split and reference draw
+             n_boot:int=5,          # stability: pairs of halves; gap: uniform reference sets
+             sil_size:int=5000,     # silhouette: points scored
+             n_init:int=2,          # KMeans restarts per fit
+            )->pd.DataFrame:        # index k; 'score' (higher is better) and, for 'gap', its reference spread 'sd'
+    "Score every number of clusters in `ks` by `criterion`; `choose_k` reads the winner off the table"
+    Z, seed = _as_codes(Z), _as_seed(seed)
+    if criterion not in K_CRITERIA: raise ValueError(f"unknown k criterion {criterion!r}; expected one of {K_CRITERIA}")
+    ks = _candidate_ks('auto', ks, len(Z))
+    rng, rows = np.random.default_rng(seed), {}
+    fit = lambda X, k, s, n=n_init: KMeans(k, n_init=n, random_state=s).fit(X)
+    if criterion == 'gap':   # reference: uniform draws in the box of the principal axes (Tibshirani et al. 2001)
+        P = PCA(random_state=seed).fit(Z); Zp = P.transform(Z); lo, hi = Zp.min(0), Zp.max(0)
+        refs = [rng.uniform(lo, hi, Zp.shape) for _ in range(n_boot)]
+    for k in ks:
+        if criterion == 'silhouette': rows[k] = dict(score=_silhouette(Z, fit(Z, k, seed).labels_, sil_size, seed))
+        elif criterion == 'bic': rows[k] = dict(score=-GaussianMixture(k, random_state=seed).fit(Z).bic(Z))
+        elif criterion == 'stability':   # agreement (ARI) of the clusterings of two disjoint random halves, on all points
+            agree = []
+            for b in range(n_boot):
+                p = rng.permutation(len(Z)); h = len(Z) // 2
+                a, c = fit(Z[p[:h]], k, seed + 2 * b, 1), fit(Z[p[h:]], k, seed + 2 * b + 1, 1)
+                agree.append(adjusted_rand_score(a.predict(Z), c.predict(Z)))
+            rows[k] = dict(score=float(np.mean(agree)), sd=float(np.std(agree)))
+        else:
+            w = [np.log(fit(R, k, seed, 1).inertia_) for R in refs]
+            rows[k] = dict(score=float(np.mean(w) - np.log(fit(Zp, k, seed).inertia_)), sd=float(np.std(w) * np.sqrt(1 + 1 / n_boot)))
+    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('k')
+
+def choose_k(scores:pd.DataFrame, # `k_scores` output
+             criterion='silhouette', # the criterion that made it
+             tol:float=0.02         # stability: scores within `tol` of the best count as equally stable
+            )->int:
+    "The number of clusters a `k_scores` table picks: best score (ties: smaller k); stability: the largest k within `tol` of the best; gap: Tibshirani's one-sd rule"
+    s = scores['score'].dropna()
+    if s.empty: raise ValueError("no k has a defined score (fewer distinct codes than clusters?)")
+    if criterion == 'gap':   # the smallest k whose gap is within one reference sd of the next k's
+        ks = list(s.index)
+        for k, k2 in zip(ks, ks[1:]):
+            if s[k] >= s[k2] - scores.loc[k2, 'sd']: return int(k)
+        return int(ks[-1])
+    if criterion == 'stability':   # merging two clusters the same way every time is stable too: the largest k as stable as the best
+        return int(s[s >= s.max() - tol].index.max())
+    return int(s[s == s.max()].index.min())
 
 # %% ../nbs/03_clustering.ipynb #1e20d18e
 def _core_distances(F, min_samples, n_jobs=None) -> np.ndarray:
@@ -449,3 +512,69 @@ def plot_embedding(
         ax.legend(handles=handles, title='class', fontsize=7, loc='best')
     ax.set(title=f'codes, {method.upper()} (n={len(idx)})', xticks=[], yticks=[])
     return ax
+
+# %% ../nbs/03_clustering.ipynb #1d777822
+@dataclass(repr=False)
+class Candidates:
+    "Every non-principal subspace considered as an auxiliary task: a table, the labels of the usable ones, the default choice"
+    table: pd.DataFrame   # one row per subspace: usable, why excluded, k, quality, silhouette, spread, leak (+ NMI per factor)
+    labels: dict          # {subspace: AuxLabels} of the usable subspaces
+    chosen: int           # the usable subspace of highest quality (the default auxiliary task)
+
+    def __getitem__(self, k): return self.labels[k]
+    def __repr__(self):
+        t = self.table
+        return (f"Candidates({int(t.usable.sum())} usable of {len(t)} subspaces; chosen: subspace {self.chosen}, "
+                f"k={int(t.loc[self.chosen, 'k'])}, quality {t.loc[self.chosen, 'quality']:.3f})")
+    def _repr_html_(self): return f"<p>{self.__repr__()}</p>" + self.table.round(3).to_html()
+
+def discover_candidates(
+    Z,                      # (N, K, d) codes; subspace 0 is the principal one and never a candidate
+    principal,              # (N,) principal labels (the leak probe and the NMI with the principal task)
+    subspaces=None,         # subspaces to consider (default: 1..K-1)
+    factors=None,           # optional ground-truth factors ((N, F) array, dict or DataFrame): NMI per factor, for reading only
+    names=None,             # factor names, for an array of factors
+    min_spread:float=0.05,  # a subspace whose variance is below this fraction of the mean over `subspaces` is collapsed
+    max_leak:float=0.1,     # a subspace whose principal probe beats chance by more than this is principal-bearing
+    probe_size:int=5000,    # codes (seeded subsample) the leak probe is fitted and scored on (half each)
+    seed=0,                 # seeds the subsamples, the probes and the clusterings
+    **cluster_kw            # passed to `discover_aux_labels` (method, n_clusters, k_criterion, k_range, fit_size, ...)
+)->Candidates:
+    "Cluster every usable non-principal subspace of `Z`; a table of candidates with quality, leak and (if known) factor NMI"
+    Z = check_codes(Z, ndim=3); N, K = Z.shape[:2]
+    y = check_labels(principal, N, 'principal', discrete=True)
+    subs = list(range(1, K)) if subspaces is None else [int(k) for k in subspaces]
+    bad = [k for k in subs if not 1 <= k < K]
+    if bad: raise ValueError(f"subspaces must lie in 1..{K - 1} (0 is the principal subspace); got {bad}")
+    if not subs: raise ValueError("subspaces is empty: name at least one subspace in 1..K-1")
+    facs = _as_factors(factors, names, N)
+    var = Z[:, subs].reshape(N, len(subs), -1).var(0).sum(-1)
+    spread = var / max(var.mean(), 1e-30)
+    idx = subsample(N, probe_size, seed)
+    chance = np.bincount(y[idx]).max() / len(idx)
+    rows, labels = {}, {}
+    for k, s in zip(subs, spread):
+        r = dict(spread=float(s), leak=float(probe_accuracy(Z[idx, k], y[idx], None, 0.5, seed) - chance))
+        if s < min_spread: r['excluded'] = f"collapsed: variance {s:.3f} of the mean (< {min_spread})"
+        elif r['leak'] > max_leak: r['excluded'] = f"principal-bearing: probe {r['leak']:+.3f} above chance (> {max_leak})"
+        else:
+            aux = discover_aux_labels(Z[:, k], seed=seed, **cluster_kw)
+            labels[k] = aux
+            # quality: cluster structure (silhouette) weighted by the subspace's share of the code's variance (capped
+            # at 1): a nearly flat subspace can split into two tight blobs that carry almost nothing of the image
+            r.update(excluded='', k=aux.n_classes, silhouette=aux.silhouette, quality=float(aux.silhouette * min(s, 1.0)),
+                     principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
+                     **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
+        rows[k] = r
+    table = pd.DataFrame.from_dict(rows, orient='index').rename_axis('subspace')
+    table.insert(0, 'usable', table.excluded.eq(''))
+    if not labels:
+        why = '; '.join(f"subspace {k}: {r['excluded']}" for k, r in rows.items())
+        raise ValueError(f"no usable candidate subspace among {subs}: {why}")
+    nmis = [c for c in table.columns if c.startswith('nmi_') and c[4:] in facs and not np.array_equal(facs[c[4:]], y)]
+    if nmis:
+        use = table[table.usable]
+        table['best_factor'] = use[nmis].idxmax(axis=1).str[4:].reindex(table.index)
+        table['best_nmi'] = use[nmis].max(axis=1).reindex(table.index)
+    chosen = int(table.quality.idxmax())
+    return Candidates(table, labels, chosen)

@@ -8,8 +8,8 @@ Docs: https://detaux-nb.github.io/detaux-nb/disentangler.html.md"""
 __all__ = ['ARCHS', 'TERMS', 'PRINCIPAL_TERMS', 'ISOLATION_TERMS', 'conv_encoder', 'conv_decoder', 'resnet_encoder',
            'resnet_decoder', 'BatchedMLP', 'GroupedConvProjector', 'Disentangler', 'pair_distances', 'oracle_onehot',
            'soft_oracle', 'sparsity_term', 'distance_term', 'distribution_term', 'supcon_term', 'principal_hinge_term',
-           'linear_decodability', 'between_class_share', 'DetauxLoss', 'detaux_betas', 'DetauxSchedule', 'LossTerm',
-           'TermsLog', 'flush_denormal_on', 'FlushDenormals', 'disentangler_learner', 'encode']
+           'linear_decodability', 'between_class_share', 'spread_hinge', 'DetauxLoss', 'detaux_betas', 'DetauxSchedule',
+           'LossTerm', 'TermsLog', 'flush_denormal_on', 'FlushDenormals', 'disentangler_learner', 'encode']
 
 # %% ../nbs/01_disentangler.ipynb #25cb481d
 import math, warnings
@@ -186,7 +186,7 @@ def forward(self:Disentangler, x1, x2=None):
     return self.decode(z), z, x
 
 # %% ../nbs/01_disentangler.ipynb #8dddd5f7
-TERMS = ('rec', 'dist', 'sp', 'cons', 'reg', 'prin', 'iso')  # the five reference terms, then the principal and isolation terms
+TERMS = ('rec', 'dist', 'sp', 'cons', 'reg', 'prin', 'iso', 'var')  # the five reference terms, then the principal, isolation and spread terms
 
 def pair_distances(z): # codes (2B, K, D), x1 codes first
     "Squared distance `dist` (B, K) within each pair and mean unsquared distance (K,) over all image pairs"
@@ -291,6 +291,15 @@ def between_class_share(z, # codes (N, D), or (N, K, D)
     means = torch.einsum('nc,nkd->ckd', Y, Z) / Y.sum(0).clamp(min=1)[:, None, None]
     return (Y.sum(0)[:, None, None] * means.pow(2)).sum((0, 2)) / (Z.pow(2).sum((0, 2)) + 1e-12)
 
+def spread_hinge(z,               # codes (N, K, D)
+                 gamma:float=0.5  # floor on each subspace's spread, as a fraction of the mean spread of all subspaces
+                )->torch.Tensor:
+    "Anti-collapse hinge: mean over subspaces of relu(gamma - s_k / mean(s)), s_k the mean std of subspace k's coordinates"
+    # VICReg's variance term (Bardes et al., ICLR 2022) per subspace; the floor is relative to the detached mean spread,
+    # so the term is scale-free (the decoder sees only the sum of the subspaces, whose scales are otherwise arbitrary)
+    s = (z.var(0, unbiased=True) + 1e-6).sqrt().mean(-1)    # (K,)
+    return F.relu(gamma - s / s.detach().mean().clamp_min(1e-8)).mean()
+
 # %% ../nbs/01_disentangler.ipynb #df9a9cdd
 class DetauxLoss:
     "The Detaux / product-manifold loss: five reference terms, and optionally a principal and an isolation term"
@@ -308,6 +317,8 @@ class DetauxLoss:
                  principal_margin:float=1., # margin of `principal='hinge'`, in mean distances
                  isolation:str|None=None,  # penalty keeping the principal labels out of subspaces 1..K-1: one of `ISOLATION_TERMS`
                  lambda_iso:float=1.,      # weight of the isolation term
+                 lambda_var:float=0.,      # weight of the anti-collapse spread hinge on every subspace (0: off)
+                 var_gamma:float=0.5,      # the hinge's floor: a subspace's spread as a fraction of the mean spread
                  iso_ridge:float=1e-3,     # relative ridge of `isolation='linear'`
                  share:bool|str=False,     # True: decode equal-label pairs from the mean of their subspace-0 codes;
                                            # 'unchanged': every pair from the mean of all subspaces but the oracle's choice
@@ -326,11 +337,11 @@ class DetauxLoss:
         uses_labels = principal != 'reference' or isolation or share is True or not pull_changed
         if oracle == 'automatic' and uses_labels: raise ValueError("principal, isolation, share and pull_changed need oracle='forced' (principal labels)")
         self.model, self.oracle, self.reg_mode, self.n_mix = model, oracle, reg_mode, n_mix
-        self.lambdas = dict(dist=lambda_dist, sp=lambda_sp, cons=lambda_cons, reg=lambda_reg, prin=lambda_principal, iso=lambda_iso)
+        self.lambdas = dict(dist=lambda_dist, sp=lambda_sp, cons=lambda_cons, reg=lambda_reg, prin=lambda_principal, iso=lambda_iso, var=lambda_var)
         self.margin, self.hinge_weight, self.temperature = margin, hinge_weight, temperature
         self.principal, self.tau, self.principal_margin, self.isolation, self.iso_ridge = principal, tau, principal_margin, isolation, iso_ridge
-        self.share, self.pull_changed, self.rec_focus = share, pull_changed, rec_focus
-        self.active_terms = TERMS[:5] + (('prin',) if principal != 'reference' else ()) + (('iso',) if isolation else ())
+        self.share, self.pull_changed, self.rec_focus, self.var_gamma = share, pull_changed, rec_focus, var_gamma
+        self.active_terms = TERMS[:5] + (('prin',) if principal != 'reference' else ()) + (('iso',) if isolation else ()) + (('var',) if lambda_var else ())
         if principal == 'linear' and (model is None or not n_classes): raise ValueError("principal='linear' needs the model and n_classes")
         self.head = nn.Linear(int(np.prod(model.code_shape)), n_classes) if principal == 'linear' else None
         self.gen = torch.Generator().manual_seed(seed)
@@ -431,6 +442,7 @@ def terms(self:DetauxLoss, pred, y1=None, y2=None):
         out['reg'] = distribution_term(assign)
         y = None if changed is None else torch.cat([y1, y2]).to(z.device)
         out['prin'], out['iso'] = self.principal_terms(zf, y, changed) if y is not None else (None, None)
+        out['var'] = spread_hinge(zf, self.var_gamma) if self.lambdas['var'] else None
     if self.share and not self.rec_only: x_hat = self.shared_decode(z, changed, onehot)
     out['rec'] = self.reconstruction(x_hat, x)
     use_cons = self.cons_on and not self.rec_only and self.lambdas['cons'] > 0  # weight 0: skip its decode/encode
@@ -445,7 +457,7 @@ def combine(self:DetauxLoss, t):
     L = self.lambdas
     total = t['rec'] + self.beta1 * (L['dist'] * t['dist'] + L['sp'] * t['sp']) + self.beta3 * L['reg'] * t['reg']
     if t['cons'] is not None: total = total + self.beta2 * L['cons'] * t['cons']
-    for k in ('prin', 'iso'):
+    for k in ('prin', 'iso', 'var'):
         if t.get(k) is not None: total = total + self.beta1 * L[k] * t[k]
     return total
 

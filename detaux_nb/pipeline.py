@@ -24,14 +24,15 @@ from .compare import *
 from .clustering import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset', 'resolve_arch',
-           'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler', 'stage_codes',
-           'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics',
-           'write_report', 'report_summary', 'check_run', 'run_detaux']
+__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset',
+           'resolve_arch', 'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler',
+           'stage_codes', 'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl',
+           'collect_metrics', 'write_report', 'report_summary', 'check_run', 'run_detaux']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
+QUICK_CLUSTER = dict(method='kmeans', n_clusters='auto', k_criterion='silhouette', fit_size=5000)  # k chosen on 5,000 codes per subspace
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.1)
 
@@ -44,10 +45,10 @@ class DetauxConfig:
     split: str = 'auto' # 'shapes3d' (paper split), 'random' (test_pct), 'auto': shapes3d for 3DShapes-like data
     test_pct: float = 0.2 # test fraction of a random split
     transductive: bool = False # train the disentangler on test images too (the reference's setting)
-    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`; its `size` is always `size`
+    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK_AUTO, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`; its `size` is always `size`
     n_fit: int = 20_000 # training images encoded to choose the subspace and fit the clustering
-    select_method: str = 'reference' # subspace criterion, see `select_subspace`
-    cluster: dict = field(default_factory=lambda: dict(method='kmeans', n_clusters='auto')) # `discover_aux_labels` arguments
+    select_method: str = 'candidates' # 'candidates': the best candidate task (`discover_candidates`), or a `select_subspace` criterion
+    cluster: dict = field(default_factory=lambda: dict(QUICK_CLUSTER)) # `discover_aux_labels` arguments, for every candidate subspace
     mtl: dict = field(default_factory=lambda: dict(MTL_QUICK)) # multi-task stage settings
     seeds: list = field(default_factory=lambda: [0, 1, 2]) # seeds of the STL/MTL comparison
     random_control: bool = True # also train MTL with random labels of the same class count and balance
@@ -107,8 +108,9 @@ def _check_config(c):
     if not 0 < c.test_pct < 1: raise ValueError(f"test_pct must lie in (0, 1), got {c.test_pct}")
     unknown = set(c.mtl) - _MTL_KEYS
     if unknown: raise ValueError(f"unknown mtl keys {sorted(unknown)}; valid: {sorted(_MTL_KEYS)}")
-    unknown = set(c.disentangler) - set(TWIN_PAPER)
-    if unknown: raise ValueError(f"unknown disentangler keys {sorted(unknown)}; valid: {sorted(TWIN_PAPER)}")
+    merge_preset(c.disentangler)   # unknown keys, pair modes and the 'forced' settings of mode 'auto' are refused here
+    if c.select_method not in ('candidates', *SELECT_METHODS):
+        raise ValueError(f"select_method must be 'candidates' or one of {list(SELECT_METHODS)}, got {c.select_method!r}")
     if not c.seeds: raise ValueError("seeds must name at least one seed")
     if c.labels not in ('all', 'used'): raise ValueError(f"labels must be 'all' or 'used', got {c.labels!r}")
     resolve_arch(c.size, c.disentangler.get('arch', 'auto'))  # a size no architecture fits is refused here, before any work
@@ -258,7 +260,8 @@ def stage_disentangler(run:Run, ds:FactorDataset, sp:dict):
     hist = pd.DataFrame(np.array(learn.recorder.values, dtype=float), columns=learn.recorder.metric_names[1:-1])
     atomic_write(d/'history.csv', lambda tmp: hist.to_csv(tmp, index_label='epoch'))
     fig = plot_loss_terms(learn); _savefig(fig, d/'loss_terms.png')
-    a, b = sp['test'][:2] if len(sp['test']) >= 2 else sp['train'][:2]
+    pool = sp['test'] if len(sp['test']) >= 2 else sp['train']
+    a, b = contrasting_pair(ds.factors, ds.factor_index(c.principal), pool[:5000])   # differ in the principal and all else possible
     fig = swap_grid(model.eval(), ds.batch([a])[0][0], ds.batch([b])[0][0]); _savefig(fig, d/'swap_grid.png')
     return model
 
@@ -287,11 +290,11 @@ def _load_codes(run):
 
 # %% ../nbs/06_pipeline.ipynb #4e57718e
 def stage_subspace(run:Run, ds:FactorDataset, sp:dict, codes:dict):
-    "Score every subspace and choose the one to cluster"
+    "Score every subspace; choose the one to cluster by a `select_subspace` criterion, or leave it to the candidates (None)"
     c, d = run.c, run.dir('subspace')
     y = ds.factors[sp['fit'], ds.factor_index(c.principal)]
     scores = subspace_scores(codes['fit'], y)
-    k = int(select_subspace(codes['fit'], y, method=c.select_method, scores=scores))
+    k = None if c.select_method == 'candidates' else int(select_subspace(codes['fit'], y, method=c.select_method, scores=scores))
     atomic_write(d/'scores.csv', lambda tmp: scores.to_csv(tmp))
     atomic_write(d/'choice.json', lambda tmp: Path(tmp).write_text(json.dumps(dict(subspace=k, method=c.select_method))))
     _savefig(plot_subspace_scores(scores, selected=k), d/'scores.png')
@@ -304,22 +307,33 @@ def _plain(o):
 def _load_choice(run): return json.loads((run.out/'subspace'/'choice.json').read_text())['subspace']
 
 # %% ../nbs/06_pipeline.ipynb #84d1dec6
-def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int):
-    "Cluster the chosen subspace into auxiliary labels and judge them"
+def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None):
+    "Cluster every usable subspace into a candidate task, keep the chosen one as the auxiliary labels and judge them"
     c, d = run.c, run.dir('aux_labels')
-    Zk = codes['fit'][:, k]
-    aux = discover_aux_labels(Zk, seed=c.seed, **c.cluster)
-    test = nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])
     fit_f = ds.factors[sp['fit']]
-    rep = label_report(aux, fit_f[:, ds.factor_index(c.principal)], factors=fit_f, names=ds.names, Zk=Zk,
-                       principal_name=c.principal, plot=True, seed=c.seed)
+    y = fit_f[:, ds.factor_index(c.principal)]
+    try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, **c.cluster)
+    except ValueError as e: raise ValueError(f"auxiliary labels: {e}") from None
+    if k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
+    else: why = f"subspace criterion `{c.select_method}`"
+    aux = cands.labels[k] if k in cands.labels else discover_aux_labels(codes['fit'][:, k], seed=c.seed, **c.cluster)
+    t = cands.table.assign(chosen=lambda df: df.index == k)
+    leak = float(t.loc[k, 'leak'])
+    choice = dict(subspace=int(k), method=c.select_method, why=why, leak=leak, flagged=leak > 0.1,
+                  excluded=t.loc[k, 'excluded'] or None)
+    Zk = codes['fit'][:, k]
+    test = nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])
+    rep = label_report(aux, y, factors=fit_f, names=ds.names, Zk=Zk, principal_name=c.principal, plot=True, seed=c.seed)
     save_aux_labels(aux, d/'aux')
     atomic_write(d/'test_labels.npy', lambda tmp: np.save(tmp, test))
+    atomic_write(d/'candidates.csv', lambda tmp: t.to_csv(tmp))
+    atomic_write(d/'choice.json', lambda tmp: Path(tmp).write_text(json.dumps(choice, indent=2, default=_plain)))
     atomic_write(d/'summary.json', lambda tmp: Path(tmp).write_text(json.dumps(rep.summary, indent=2, default=_plain)))
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
-    write_labels(run, ds, sp, codes, k, aux.labels, test)
+    others = {j: a.labels for j, a in cands.labels.items()}
+    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=others)
     return aux.labels, test
 
 def _flat(df):
@@ -331,31 +345,51 @@ def _flat(df):
 def _load_aux(run):
     return load_aux_labels(run.out/'aux_labels'/'aux').labels, np.load(run.out/'aux_labels'/'test_labels.npy')
 
+def _chosen(out) -> int:
+    "The subspace a finished run clustered for its auxiliary task (runs made before candidates: the subspace stage's choice)"
+    f = Path(out)/'aux_labels'/'choice.json'
+    return json.loads((f if f.exists() else Path(out)/'subspace'/'choice.json').read_text())['subspace']
+
+
 # %% ../nbs/06_pipeline.ipynb #72eab2a6
-def _assign(model, data, k, Zfit, aux_fit, bs=20_000):
-    "Auxiliary labels of every image of `data` (a dataset or uint8 images) by the nearest class mean in subspace `k`"
-    out = []
+def _assign(model, data, rules, bs=20_000):
+    "Labels of every image of `data` (a dataset or uint8 images) under each rule `(k, Zfit, aux_fit)`: nearest class mean in subspace k"
+    if isinstance(rules, tuple): rules = [rules]
+    out = [[] for _ in rules]
     for i in range(0, len(data), bs):
         part = data.subset(np.arange(i, min(i + bs, len(data)))) if hasattr(data, 'subset') else data[i:i + bs]
-        out.append(nearest_mean_labels(Zfit, aux_fit, encode(model, part)[:, k]))
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+        Z = encode(model, part)                                  # one encoding serves every rule
+        for o, (k, Zfit, aux_fit) in zip(out, rules): o.append(nearest_mean_labels(Zfit, aux_fit, Z[:, k]))
+    res = [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
+    return res if len(res) > 1 else res[0]
 
-def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None) -> Path:
-    "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split and the label's source per image"
+def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None,
+                 candidates:dict|None=None # {subspace: fit-set labels} of the other candidate tasks: columns `aux_<subspace>`
+                ) -> Path:
+    "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split, the label's source and every candidate's label"
     c, n = run.c, len(ds)
-    aux, source = np.full(n, -1, np.int64), np.full(n, 'assigned', object)
-    aux[sp['fit']], source[sp['fit']], aux[sp['mtl_test']] = aux_fit, 'fit', aux_test
-    rest = np.flatnonzero(aux < 0) if c.labels == 'all' else np.zeros(0, np.int64)
+    cand = {j: v for j, v in (candidates or {}).items()}
+    subs = [k] + list(cand)
+    fits = [aux_fit] + list(cand.values())
+    tests = [aux_test] + [nearest_mean_labels(codes['fit'][:, j], v, codes['test'][:, j]) for j, v in cand.items()]
+    labs = [np.full(n, -1, np.int64) for _ in subs]
+    source = np.full(n, 'assigned', object)
+    for lab, f, t in zip(labs, fits, tests): lab[sp['fit']], lab[sp['mtl_test']] = f, t
+    source[sp['fit']] = 'fit'
+    rest = np.flatnonzero(labs[0] < 0) if c.labels == 'all' else np.zeros(0, np.int64)
     if len(rest):
         model = model if model is not None else _load_model(run, ds)
         if c.device: model = model.to(c.device)
-        aux[rest] = _assign(model, ds.subset(rest), k, codes['fit'][:, k], aux_fit)
-    keep = np.flatnonzero(aux >= 0)
+        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, f in zip(subs, fits)])
+        for lab, g in zip(labs, got if len(subs) > 1 else [got]): lab[rest] = g
+    keep = np.flatnonzero(labs[0] >= 0)
     split = np.full(n, 'unused', object); split[sp['train']], split[sp['test']] = 'train', 'test'
     df = pd.DataFrame(dict(key=ds.subset(keep).image_keys(), principal=ds.factors[keep, ds.factor_index(c.principal)]))
     if getattr(ds, 'classes', None) is not None: df['principal_class'] = np.asarray(ds.classes, object)[df.principal]
-    df = df.assign(aux=aux[keep], split=split[keep], aux_source=source[keep])
+    df = df.assign(aux=labs[0][keep], split=split[keep], aux_source=source[keep],
+                   **{f'aux_{j}': lab[keep] for j, lab in zip(subs[1:], labs[1:])})
     return atomic_write(run.out/'aux_labels'/'labels.csv', lambda tmp: df.to_csv(tmp, index=False))
+
 
 # %% ../nbs/06_pipeline.ipynb #4f075dd7
 def _in_channels(state): return int(next(v for v in state.values() if v.ndim == 4).shape[1])  # the encoder's first conv
@@ -382,10 +416,10 @@ def label_images(run, # a run folder whose aux_labels stage is done
         imgs = load_data(dataclasses.replace(c, strict=strict), data); keys = imgs.image_keys()
     else:
         imgs = resized(FactorDataset(_as_uint8_images(data), np.zeros(len(data), np.int64)), c.size); keys = imgs.image_keys()
-    k = json.loads((run/'subspace'/'choice.json').read_text())['subspace']
+    k = _chosen(run)
     with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit'][:, k]
     aux_fit = load_aux_labels(run/'aux_labels'/'aux').labels
-    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, k, Zfit, aux_fit)))
+    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, (k, Zfit, aux_fit))))
     if out is not None: atomic_write(out, lambda tmp: df.to_csv(tmp, index=False))
     return df
 
@@ -427,8 +461,11 @@ def collect_metrics(out) -> dict:
     runs, summary, paired = rd('mtl', 'runs.csv'), rd('mtl', 'summary.csv'), rd('mtl', 'paired.csv')
     gate = rd('mtl', 'gate.csv').to_dict('records') if (out/'mtl'/'gate.csv').exists() else []
     stages = {s: json.loads((out/s/'stage.json').read_text()) for s in STAGES[:-1] if (out/s/'stage.json').exists()}
+    choice = out/'aux_labels'/'choice.json'
+    cands = out/'aux_labels'/'candidates.csv'
     return dict(config=json.loads((out/'config.json').read_text()),
-                subspace=json.loads((out/'subspace'/'choice.json').read_text()),
+                subspace=json.loads((choice if choice.exists() else out/'subspace'/'choice.json').read_text()),
+                candidates=pd.read_csv(cands).to_dict('records') if cands.exists() else [],
                 subspace_scores=rd('subspace', 'scores.csv').to_dict('records'),
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
                 mtl_paired=paired.to_dict('records'), mtl_gate=gate, stage_seconds={s: v['seconds'] for s, v in stages.items()})
@@ -462,6 +499,28 @@ def _recommendation(m):
             f"{p.diff_mean:+.3f} against STL (interval [{p.ci_low:+.3f}, {p.ci_high:+.3f}]).")
 
 
+_PAIRS = dict(forced='forced factor pairs (exactly one factor changes per pair)',
+              label='principal-label pairs (the principal label differs with probability p, the rest is whatever the data gives)')
+
+def _candidate_rows(rows):
+    "The candidates table as the report shows it"
+    t = pd.DataFrame(rows)
+    cols = [c for c in ['subspace', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'spread', 'leak', 'principal_nmi',
+                        'best_factor', 'best_nmi', 'excluded'] if c in t]
+    return t[cols].fillna('')
+
+def _choice_text(m):
+    "Which subspace was clustered, why, and a warning when it carries the principal task"
+    ch, n = m['subspace'], sum(bool(r.get('usable')) for r in m['candidates'])
+    txt = (f"Clustered subspace: **{ch['subspace']}**, chosen by {ch.get('why', 'criterion `' + str(ch['method']) + '`')}"
+           + (f", among {n} usable candidate tasks (below; every candidate's labels are columns `aux_<subspace>` of "
+              "`aux_labels/labels.csv`)." if m['candidates'] else "."))
+    if ch.get('flagged'):
+        txt += (f"\n\n**Warning: the chosen subspace carries the principal task**: a linear probe reads the principal labels "
+                f"from it {ch['leak']:+.3f} above chance (more than 0.1), so its clusters are partly the principal task again. "
+                "The default choice (`select_method: candidates`) never picks such a subspace.")
+    return txt
+
 # %% ../nbs/06_pipeline.ipynb #c1dd460f
 def write_report(out) -> Path:
     "Write `report.md` and `metrics.json` for a run folder whose other stages are done"
@@ -472,7 +531,7 @@ def write_report(out) -> Path:
     md = [f"# Detaux report: {out.name}", "",
           f"Data `{c['data']}`, principal factor `{c['principal']}`, {c['size']} px; disentangler K={c['disentangler']['K']}, "
           f"d={c['disentangler']['d']}, {c['disentangler']['n_epoch']} epochs of {c['disentangler']['n_train']:,} "
-          f"{c['disentangler']['mode']} pairs; clustering {c['cluster']}; multi-task {c['mtl']['backbone']} backbone, "
+          f"{_PAIRS.get(c['disentangler']['mode'], c['disentangler']['mode'])}; clustering {c['cluster']}; multi-task {c['mtl']['backbone']} backbone, "
           f"{c['mtl']['n_train']} training images per seed, seeds {c['seeds']}. Full config: `config.json`.", "",
           "## Did multi-task learning with the discovered task help?", "", _recommendation(m), "", _verdict(paired), "",
           _md_table(summary), "", "Paired differences to STL (mean over seeds, bootstrap interval):", "",
@@ -481,8 +540,9 @@ def write_report(out) -> Path:
             if m.get('mtl_gate') else []),
           "## Disentangler", "", "Swap grid (row k: subspace k moved from image 1 to image 2):", "",
           "![swap grid](disentangler/swap_grid.png)", "", "![loss terms](disentangler/loss_terms.png)", "",
-          "## Subspace choice", "", f"Clustered subspace: **{m['subspace']['subspace']}** (criterion `{m['subspace']['method']}`).", "",
-          _md_table(scores), "", "![subspace scores](subspace/scores.png)", "",
+          "## Candidate tasks and the choice", "", _choice_text(m), "",
+          *([_md_table(_candidate_rows(m['candidates'])), ""] if m['candidates'] else []),
+          "Every subspace's scores against the principal labels:", "", _md_table(scores), "", "![subspace scores](subspace/scores.png)", "",
           "## Discovered auxiliary labels", "",
           f"{aux['n_classes']} classes by {aux['method']}; noise {aux['noise_frac']:.1%}; silhouette {aux['silhouette']:.3f}. "
           f"NMI with the principal labels: **{aux['principal_nmi']:.3f}** (low is good: the task should be unrelated)."
@@ -523,17 +583,21 @@ def check_run(c:DetauxConfig, # the config
 def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
                out='runs/detaux', # run folder
                overwrite=False, # replace a run of another config in `out`
-               verbose=True): # print stage progress
-    "Run every stage of Detaux that is not yet done for `config` in `out`; returns the report's summary"
+               verbose=True, # print stage progress
+               until:str|None=None): # stop after this stage (a name in `STAGES`; default: run them all)
+    "Run every stage of Detaux that is not yet done for `config` in `out` (up to `until`); returns the report's summary"
+    if until is not None and until not in STAGES: raise ValueError(f"until must be one of {STAGES}, got {until!r}")
     c = preset(config) if isinstance(config, str) else config
     if not isinstance(c, DetauxConfig): raise TypeError(f"config must be a DetauxConfig or a preset name, got {type(c).__name__}")
     setup_output()                                  # bars in a terminal, one line per epoch in a log
     ds = load_data(c)
+    c = dataclasses.replace(c, disentangler=resolve_pairs(c.disentangler, ds))   # pair mode 'auto': forced on a full factor grid
     check_run(c, ds)                                # mismatches that would only show after training
     run = Run(out, c, overwrite)
     say = print if verbose else log.info
     state = {}
     def stage(name, fn, load):
+        if until is not None and STAGES.index(name) > STAGES.index(until): return
         if run.done(name):
             say(f"[detaux] {name}: done earlier, skipped"); state[name] = load(); return
         say(f"[detaux] {name}: running"); t = time.time()
@@ -547,6 +611,7 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     stage('aux_labels', lambda: stage_aux_labels(run, ds, sp, state['codes'], state['subspace']), lambda: _load_aux(run))
     if not (run.out/'aux_labels'/'labels.csv').exists():   # a run made before labels.csv existed
         write_labels(run, ds, sp, state['codes'], state['subspace'], *state['aux_labels'])
+    if until is not None and STAGES.index(until) < STAGES.index('mtl'): return None
     stage('mtl', lambda: stage_mtl(run, ds, sp, *state['aux_labels']), lambda: None)
     stage('report', lambda: write_report(run.out), lambda: run.out/'report.md')
     summary = report_summary(run.out)

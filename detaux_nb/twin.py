@@ -20,9 +20,10 @@ from .disentangler import TERMS, Disentangler, TermsLog, disentangler_learner, e
 from .metrics import probe_subspaces
 
 # %% auto #0
-__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'merge_preset', 'train_disentangler', 'train_twin',
-           'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes', 'ProbeCallback', 'one_factor_pairs',
-           'subspace_sensitivity', 'principal_summary', 'swap_grid', 'traversal_grid', 'plot_loss_terms']
+__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'TWIN_QUICK_AUTO', 'PAIR_MODES', 'resolve_pairs', 'merge_preset',
+           'train_disentangler', 'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes',
+           'ProbeCallback', 'one_factor_pairs', 'subspace_sensitivity', 'principal_summary', 'swap_grid',
+           'contrasting_pair', 'traversal_grid', 'plot_loss_terms']
 
 # %% ../nbs/01b_twin.ipynb #697b6ce0
 TWIN_PAPER = dict(size=64, arch='conv64', K=10, d=10, width=32, mode='label', p=0.5, k=1, bs=32, n_train=480_000,
@@ -39,13 +40,33 @@ TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', width=24, n_train=22_000, n_
                          loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.2, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
                                       lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the reconstruction
 
+TWIN_QUICK_AUTO = dict(TWIN_QUICK, mode='auto', forced={k: v for k, v in TWIN_QUICK_FORCED.items() if TWIN_QUICK[k] != v})
+# 'auto': forced factor pairs with the settings in 'forced' where the data is a full factor grid, else TWIN_QUICK's label pairs
+
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
+PAIR_MODES = ('label', 'factor', 'forced', 'auto')
+
 def _preset(preset, **overrides):
     cfg = dict(preset, **overrides)
-    unknown = set(cfg) - set(TWIN_PAPER)
-    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)}")
-    if cfg['mode'] not in ('label', 'factor', 'forced'): raise ValueError(f"mode={cfg['mode']!r}: expected 'label', 'factor' or 'forced'")
+    unknown = set(cfg) - set(TWIN_PAPER) - {'forced'}
+    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)} (and 'forced')")
+    if cfg['mode'] not in PAIR_MODES: raise ValueError(f"mode={cfg['mode']!r}: expected one of {PAIR_MODES}")
+    forced = cfg.get('forced')
+    if forced is not None:
+        if not isinstance(forced, dict): raise TypeError(f"'forced' must be a dict of preset keys; got {type(forced).__name__}")
+        bad = set(forced) - set(TWIN_PAPER) - {'mode'}
+        if bad: raise ValueError(f"unknown preset keys {sorted(bad)} in 'forced'; expected some of {sorted(TWIN_PAPER)}")
     return cfg
+
+def resolve_pairs(preset:dict, # a preset whose mode may be 'auto'
+                  ds            # the data it will train on
+                 )->dict:
+    "The preset a run trains with: mode 'auto' becomes 'forced' (with the preset's `forced` settings) on a full factor grid, else 'label'"
+    cfg = _preset(preset)
+    forced = cfg.pop('forced', None) or {}
+    if cfg['mode'] != 'auto': return cfg
+    if getattr(ds, 'is_grid', False): return _preset(cfg, **dict(forced, mode='forced'))   # `forced` replaces whole keys
+    return dict(cfg, mode='label')
 
 def merge_preset(preset:dict,           # a preset (`TWIN_QUICK`, ...)
                  overrides:dict|None=None # preset keys to change; its 'loss_kw' / 'schedule_kw' update the preset's key by key
@@ -68,7 +89,7 @@ def train_disentangler(ds,              # a `FactorDataset` (or `ImageLabelDatas
                        **overrides      # preset keys to change, e.g. mode='label'
                       )->Learner:
     "Train a `Disentangler` with a preset on pairs of `ds[train_idx]`; returns its Learner (`learn.preset`: the settings used)"
-    cfg = _preset(preset, **overrides)
+    cfg = resolve_pairs(_preset(preset, **overrides), ds)
     mode = cfg['mode']
     if mode != 'label' and not getattr(ds, 'is_grid', False):
         warnings.warn(f"mode={mode!r} needs a full factor grid; this dataset has none, so principal-label pairs are used")
@@ -305,6 +326,19 @@ def swap_grid(model,        # a `Disentangler` (or its `Learner`)
     rows = torch.cat([ends[:, :1], dec, ends[:, 1:]], 1)
     cols = ['image 1'] + [f'{a:.2f}' for a in alpha.tolist()] + ['image 2']
     return _show_rows(rows, [f'z{k}' for k in ks], cols)
+
+# %% ../nbs/01b_twin.ipynb #207306b9
+def contrasting_pair(factors,       # (N, F) factor (or label) matrix of the dataset
+                     principal:int, # column of the principal factor
+                     pool=None,     # positions to choose from (default: all)
+                    )->tuple:
+    "Positions (a, b) in `pool`: a its first position, b the one differing from a in the principal and in most other columns"
+    F = np.asarray(factors)
+    pool = np.arange(len(F)) if pool is None else np.asarray(pool)
+    if len(pool) < 2: raise ValueError(f"need at least 2 positions to choose a pair from; got {len(pool)}")
+    a = pool[0]
+    diff = (F[pool] != F[a]).sum(1) + len(F[0]) * (F[pool, principal] != F[a, principal])   # the principal first
+    return int(a), int(pool[int(diff.argmax())])
 
 # %% ../nbs/01b_twin.ipynb #e53f98d6
 def traversal_grid(model,       # a `Disentangler` (or its `Learner`)
