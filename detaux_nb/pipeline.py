@@ -702,7 +702,7 @@ def check_run(c:DetauxConfig, # the config
     if len(ds) < 4: raise ValueError(f"the data has {len(ds)} images; a run needs at least 4")
     from detaux_nb.twin import _preset
     try:   # the disentangler's pair mode, loss and schedule settings, as training would read them
-        _preset(p); DetauxSchedule(**p['schedule_kw'])
+        _preset(p); [detaux_betas(t, **DetauxSchedule(**p['schedule_kw']).kw) for t in (0., 1.)]
         DetauxLoss(model, oracle=p['oracle'], reg_mode=p['reg_mode'], **{'n_classes': int(len(np.unique(y))), **p['loss_kw']})
     except (ValueError, TypeError) as e: raise ValueError(f"disentangler settings: {e}") from None
 
