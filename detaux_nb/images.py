@@ -21,13 +21,19 @@ def _existing(path):
     if not path.exists(): raise FileNotFoundError(f"no such file or folder: {path}")
     return path
 
+def _open_h5(path):
+    "An open h5py File, or a ValueError naming the file when it is not one (truncated, garbage, a folder)"
+    import h5py
+    try: return h5py.File(path, 'r')
+    except (OSError, ValueError) as e: raise ValueError(f"cannot read {path} as an HDF5 file: {' '.join(str(e).split())}") from None
+
 class H5Array:
     "A dataset inside an HDF5 file as a lazy, picklable array-like (each process opens the file itself)"
     def __init__(self, path, key):
         import h5py
         self.path, self.key = str(_existing(path)), key
-        with h5py.File(self.path, 'r') as f:
-            if key not in f: raise KeyError(f"{self.path} has no dataset {key!r}; it has {list(f.keys())}")
+        with _open_h5(self.path) as f:
+            if key not in f: raise ValueError(f"{self.path} has no dataset {key!r}; it has {list(f.keys())}")
             self.shape, self.dtype = f[key].shape, f[key].dtype
         self._ds = None
     def __len__(self): return self.shape[0]
@@ -48,13 +54,18 @@ def load_shapes3d(path, # the `3dshapes.h5` file
                   size:int|None=None # images are resized to size x size as they are read (default: keep 64)
                  ) -> FactorDataset:
     "The real 3DShapes file as a lazy `FactorDataset` (label values mapped to factor indices)"
-    import h5py
     path = _existing(path)
-    with h5py.File(path, 'r') as f:
+    with _open_h5(path) as f:
         missing = {'images', 'labels'} - set(f.keys())
-        if missing: raise KeyError(f"{path} is missing {sorted(missing)}: a 3dshapes file has datasets 'images' and 'labels'")
-        labels = f['labels'][:]
-    if labels.ndim != 2 or labels.shape[1] != 6: raise ValueError(f"3dshapes labels must be (N, 6), got {labels.shape}")
+        if missing: raise ValueError(f"{path} is missing {sorted(missing)} (it has {sorted(f.keys())}): a 3dshapes file has datasets 'images' and 'labels'")
+        try: labels, img = f['labels'][:], f['images']; shape, dtype = img.shape, img.dtype
+        except (OSError, ValueError, TypeError, AttributeError) as e:   # a group where a dataset belongs, unreadable data
+            raise ValueError(f"cannot read {path}'s datasets 'images' and 'labels': {' '.join(str(e).split())}") from None
+    if labels.ndim != 2 or labels.shape[1] != 6: raise ValueError(f"{path}: 3dshapes labels must be (N, 6), got {labels.shape}")
+    if len(shape) != 4 or shape[-1] != 3 or dtype != np.uint8 or shape[0] != len(labels):
+        raise ValueError(f"{path}: 3dshapes images must be ({len(labels)}, H, W, 3) uint8 (one per label row), got {shape} {dtype}")
+    bad = ~np.isfinite(labels.astype(float)).all(0)
+    if bad.any(): raise ValueError(f"{path}: labels hold non-finite values (NaN or inf) in factor(s) {[SHAPES3D_NAMES[j] for j in np.flatnonzero(bad)]}")
     factors = np.stack([np.unique(c, return_inverse=True)[1] for c in labels.T], 1)
     return resized(FactorDataset(H5Array(path, 'images'), factors, SHAPES3D_NAMES), size)
 
@@ -73,16 +84,33 @@ def load_dsprites(path, # the dSprites `.npz` file
                   size:int|None=None # images are resized to size x size as they are read (default: keep 64)
                  ) -> FactorDataset:
     "The dSprites archive as a `FactorDataset` (factor names from the metadata only when `allow_pickle`)"
+    import zipfile, zlib, pickle
     path = _existing(path)
-    with np.load(path, allow_pickle=allow_pickle) as z:
-        missing = {'imgs', 'latents_classes'} - set(z.files)
-        if missing: raise KeyError(f"{path} is missing {sorted(missing)}: a dSprites file has 'imgs' and 'latents_classes'")
-        imgs, classes = z['imgs'], z['latents_classes']
-        names = DSPRITES_NAMES
-        if allow_pickle and 'metadata' in z.files:
-            meta = z['metadata'][()]
-            names = list(meta.get('latents_names', names)) if isinstance(meta, dict) else names
-    if imgs.ndim != 3: raise ValueError(f"dSprites imgs must be (N, H, W), got {imgs.shape}")
+    try:
+        with open(path, 'rb') as f:
+            if f.read(4) != b'PK\x03\x04': raise ValueError("not a zip archive (an .npz file is one)")
+        z = np.load(path, allow_pickle=allow_pickle)
+        if not isinstance(z, np.lib.npyio.NpzFile): raise ValueError(f"a single array, not an .npz archive of named arrays")
+        with z:
+            found = sorted(z.files)
+            if not {'imgs', 'latents_classes'} <= set(found): imgs = classes = None
+            else: imgs, classes = z['imgs'], z['latents_classes']
+            names = DSPRITES_NAMES
+            if allow_pickle and 'metadata' in z.files:
+                meta = z['metadata'][()]
+                names = list(meta.get('latents_names', names)) if isinstance(meta, dict) else names
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, pickle.UnpicklingError) as e:   # truncated, garbage
+        raise ValueError(f"cannot read {path} as a dSprites .npz archive: {' '.join(str(e).split())}") from None
+    if imgs is None:
+        raise ValueError(f"{path} is missing {sorted({'imgs', 'latents_classes'} - set(found))} (it has {found}): a dSprites file has 'imgs' and 'latents_classes'")
+    if imgs.ndim != 3: raise ValueError(f"{path}: dSprites imgs must be (N, H, W), got {imgs.shape}")
+    if imgs.dtype != bool and not (imgs.max(initial=0) <= 1 and imgs.min(initial=0) >= 0 and (imgs.dtype.kind in 'iub' or (imgs == imgs.round()).all())):
+        raise ValueError(f"{path}: dSprites imgs must hold 0/1 values; these hold values in [{imgs.min()}, {imgs.max()}] (0/255 images: divide by 255 first)")
+    if classes.ndim != 2 or len(classes) != len(imgs) or classes.shape[1] != len(names):
+        raise ValueError(f"{path}: latents_classes must be ({len(imgs)}, {len(names)}), one row of factor classes per image; got {classes.shape}")
+    if classes.dtype.kind not in 'iu' and not (np.isfinite(classes).all() and (classes == np.round(classes)).all()):
+        raise ValueError(f"{path}: latents_classes must hold integer classes; found non-finite or fractional values")
+    if classes.min(initial=0) < 0: raise ValueError(f"{path}: latents_classes must be >= 0, found {classes.min()}")
     return resized(FactorDataset(ScaledImages(imgs.astype(np.uint8, copy=False)), classes.astype(np.int64), [str(n) for n in names]), size)
 
 # %% ../nbs/00b_images.ipynb #7acf4b11

@@ -24,10 +24,11 @@ from .compare import *
 from .clustering import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'preset',
-           'resolve_arch', 'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'stage_split', 'stage_disentangler',
-           'stage_codes', 'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl',
-           'collect_metrics', 'write_report', 'report_summary', 'check_run', 'run_detaux']
+__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'ConfigError',
+           'check_device', 'preset', 'resolve_arch', 'parse_data_spec', 'load_data', 'stage_hashes', 'Run',
+           'unfinished_stages', 'stage_split', 'stage_disentangler', 'stage_codes', 'stage_subspace',
+           'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics', 'write_report',
+           'report_summary', 'check_run', 'run_detaux']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
@@ -58,6 +59,7 @@ class DetauxConfig:
     device: str | None = None # 'cpu', 'cuda', ... (default: CUDA when available); not part of any stage's identity
 
     def __post_init__(self):
+        _merge_sections(self)   # a partial disentangler, mtl or cluster section is laid over the default one
         self.disentangler = dict(self.disentangler, size=self.size)   # one source for the image size: `size`
         _check_config(self)
 
@@ -82,17 +84,26 @@ def save(self:DetauxConfig, path):
     return path
 
 @patch(cls_method=True)
-def load(cls:DetauxConfig, path):
-    "Read a config written by `save` (JSON or YAML)"
+def load(cls:DetauxConfig, path, # a JSON or YAML file
+         base:str|None=None): # a preset the file's settings are laid over (sections merged); default: the dataclass defaults (quick)
+    "Read a config written by `save` (JSON or YAML), or a partial one laid over a preset"
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such config file: {path}")
+    if path.is_dir(): raise ValueError(f"config {path} is a folder, not a JSON or YAML file")
     txt = path.read_text()
-    if path.suffix in ('.yaml', '.yml'):
-        import yaml
-        d = yaml.safe_load(txt)
-    else: d = json.loads(txt)
+    try:
+        if path.suffix in ('.yaml', '.yml'):
+            import yaml
+            d = yaml.safe_load(txt)
+        else: d = json.loads(txt)
+    except Exception as e:   # yaml.YAMLError, json.JSONDecodeError
+        mark = getattr(e, 'problem_mark', None)   # YAML: the problem and where, without the quoted source
+        msg = f"{e.problem} (line {mark.line + 1}, column {mark.column + 1})" if mark and getattr(e, 'problem', None) else str(e)
+        raise ValueError(f"cannot parse config {path}: {' '.join(msg.split())}") from None
     if not isinstance(d, dict): raise ValueError(f"{path} must hold a mapping of config keys")
-    return cls.from_dict(d)
+    try: return preset(base, **d) if base else cls.from_dict(d)
+    except ConfigError as e: raise ConfigError(e.key, e.value, e.expected, where=f"config {path}") from None
+    except (ValueError, TypeError) as e: raise type(e)(f"config {path}: {e}") from None
 
 
 # %% ../nbs/06_pipeline.ipynb #fac14efe
@@ -102,19 +113,156 @@ def _dump_yaml(d):
 
 _MTL_KEYS = set(MTL_QUICK)
 
+class ConfigError(ValueError):
+    "A config value that cannot work: `key` names it ('disentangler.n_epoch', 'seeds', ...), `expected` says what would"
+    def __init__(self, key, value, expected, where=None): # where: e.g. the config file
+        self.key, self.value, self.expected = key, value, expected
+        super().__init__(f"{where + ': ' if where else ''}{key}={value!r}: {expected}")
+
+_SECTIONS = ('disentangler', 'mtl', 'cluster')   # dict fields: a partial one is laid over the preset's
+
+def _merge_section(name, base:dict, over:dict) -> dict:
+    "`over` laid over `base`, key by key (nested dicts such as `loss_kw` are replaced whole; a disentangler key also replaces its `forced` twin); a cluster section naming another method replaces the base"
+    if name == 'cluster' and over.get('method', base.get('method')) != base.get('method'): return dict(over)
+    res = {**base, **over}
+    if name == 'disentangler' and isinstance(res.get('forced'), dict) and 'forced' not in over:   # pair mode 'auto':
+        res['forced'] = {**res['forced'], **{k: v for k, v in over.items() if k in res['forced'] and k != 'mode'}}  # a setting given wins in both modes
+    return res
+
+def _merged(base:dict, over:dict) -> dict:
+    "Config dict `over` laid over config dict `base`: plain fields replaced, sections merged (see `_merge_section`)"
+    res = {**base, **over}
+    for k in _SECTIONS:
+        if isinstance(base.get(k), dict) and isinstance(over.get(k), dict): res[k] = _merge_section(k, base[k], over[k])
+    return res
+
+def _merge_sections(c):
+    "Lay a partial section of `c` over the default one (the quick preset's)"
+    defaults = {f.name: f.default_factory() for f in dataclasses.fields(c) if f.name in _SECTIONS}
+    for k in _SECTIONS:
+        v = getattr(c, k)
+        if not isinstance(v, dict): raise ConfigError(k, v, f"the {k} section must be a mapping of {k} settings")
+        setattr(c, k, _merge_section(k, defaults[k], v))
+
+def _type_ok(v, t) -> bool:
+    "Is `v` of the config type `t` (int: not bool; float: any real number but bool; None allowed only by `t`)?"
+    if t is float: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    if t is int: return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+    if t is type(None): return v is None
+    return isinstance(v, t)
+
+def _check_type(key, v, types):
+    if any(_type_ok(v, t) for t in types): return
+    names = ' or '.join(dict.fromkeys({int: 'an integer', float: 'a number', bool: 'true/false', str: 'a string', dict: 'a mapping',
+                                       list: 'a list', type(None): 'null'}.get(t, t.__name__) for t in types))
+    hint = ''
+    if isinstance(v, str):
+        try: float(v); hint = ' (YAML reads 1e-3 as text: write 1.0e-3)' if 'e' in v.lower() else ' (written in quotes?)'
+        except ValueError: pass
+    raise ConfigError(key, v, f"must be {names}{hint}")
+
+def _check_range(key, v, name):
+    "Range rules by a setting's name, shared by the sections (checked once its type is right)"
+    at_least = dict(n_epoch=1, n_test=1, bs=1, K=2, d=1, width=1, k=1, seed=0, n_train=2, n_fit=2)
+    if v is None: return
+    if name in at_least and v < at_least[name]: raise ConfigError(key, v, f"must be an integer >= {at_least[name]}")
+    if name == 'lr' and not v > 0: raise ConfigError(key, v, "must be > 0")
+    if name in ('wd', 'noise') and not v >= 0: raise ConfigError(key, v, "must be >= 0")
+    if name == 'p' and not 0 <= v <= 1: raise ConfigError(key, v, "must lie in [0, 1]")
+    if name in ('valid_pct', 'test_pct') and not 0 < v < 1: raise ConfigError(key, v, "must lie in (0, 1)")
+    if isinstance(v, float) and not np.isfinite(v): raise ConfigError(key, v, "must be finite")
+
+def _check_section(name, d:dict, refs:list, choices:dict):
+    "Keys of section `name` against the presets' (`refs`), each value's type against theirs, ranges by name, named options against `choices`"
+    valid = set().union(*refs)
+    unknown = set(d) - valid
+    if unknown: raise ConfigError(f"{name}.{sorted(unknown)[0]}", d[sorted(unknown)[0]], f"unknown {name} key; valid: {sorted(valid)}")
+    for k, v in d.items():
+        types = {type(r[k]) for r in refs if k in r} | ({float} if any(type(r.get(k)) is float for r in refs) else set())
+        _check_type(f"{name}.{k}", v, types)
+        _check_range(f"{name}.{k}", v, k)
+        if k in choices and v not in choices[k]: raise ConfigError(f"{name}.{k}", v, f"expected one of {list(choices[k])}")
+
+def _kwarg_names(fn, but=()) -> set:
+    import inspect
+    return {k for k, p in inspect.signature(fn).parameters.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)} - set(but)
+
+def _cluster_keys(method) -> set:
+    "The keys a cluster section may hold for `method`: `discover_aux_labels`'s own and its estimator's"
+    return _kwarg_names(discover_aux_labels, but=('Zk', 'seed')) | (set(_estimator(method)().get_params()) - {'random_state', 'n_components', 'copy'})
+
+def _estimator(method):
+    "The sklearn estimator that `discover_aux_labels` hands a cluster section's other keys to"
+    from sklearn.cluster import KMeans, HDBSCAN
+    from sklearn.mixture import GaussianMixture
+    return dict(kmeans=KMeans, hdbscan=HDBSCAN, gmm=GaussianMixture)[method]
+
+def _check_cluster(d:dict):
+    m = d.get('method', 'kmeans')
+    if m not in METHODS: raise ConfigError('cluster.method', m, f"expected one of {list(METHODS)}")
+    unknown = sorted(set(d) - _cluster_keys(m))
+    if unknown: raise ConfigError(f"cluster.{unknown[0]}", d[unknown[0]], f"unknown key for clustering method {m!r}; "
+                                  f"valid: {sorted(_cluster_keys(m))}")
+    n = d.get('n_clusters', 'auto')
+    if n != 'auto' and not (_type_ok(n, int) and n >= 2): raise ConfigError('cluster.n_clusters', n, "must be 'auto' or an integer >= 2")
+    if m == 'hdbscan' and n != 'auto': raise ConfigError('cluster.n_clusters', n, "HDBSCAN chooses the number of classes itself: use 'auto', or method kmeans/gmm")
+    est_kw = {k: v for k, v in d.items() if k in _cluster_keys(m) - _kwarg_names(discover_aux_labels)}
+    est = _estimator(m)(**est_kw)
+    try: getattr(est, '_validate_params', lambda: None)()   # sklearn's own check of its parameters (sklearn >= 1.2), without data
+    except (ValueError, TypeError) as e: raise ConfigError('cluster', d, ' '.join(str(e).split())) from None
+    if m == 'hdbscan' and d.get('noise', 'class') not in NOISE_MODES: raise ConfigError('cluster.noise', d['noise'], f"expected one of {list(NOISE_MODES)}")
+    mcs = d.get('min_cluster_size', 0.005)
+    if not (_type_ok(mcs, float) and mcs > 0): raise ConfigError('cluster.min_cluster_size', mcs, "must be > 0 (a fraction of the points, or a count)")
+    if 'k_range' in d:
+        ks = d['k_range']
+        if isinstance(ks, range): ks = list(ks)
+        if not (isinstance(ks, (list, tuple)) and ks and all(_type_ok(k, int) and k >= 2 for k in ks)):
+            raise ConfigError('cluster.k_range', d['k_range'], "must be a list of integers >= 2")
+
 def _check_config(c):
-    parse_data_spec(c.data)
-    if c.split not in ('auto', 'shapes3d', 'random'): raise ValueError(f"split must be 'auto', 'shapes3d' or 'random', got {c.split!r}")
-    if not 0 < c.test_pct < 1: raise ValueError(f"test_pct must lie in (0, 1), got {c.test_pct}")
-    unknown = set(c.mtl) - _MTL_KEYS
-    if unknown: raise ValueError(f"unknown mtl keys {sorted(unknown)}; valid: {sorted(_MTL_KEYS)}")
-    merge_preset(c.disentangler)   # unknown keys, pair modes and the 'forced' settings of mode 'auto' are refused here
-    if c.select_method not in ('candidates', *SELECT_METHODS):
-        raise ValueError(f"select_method must be 'candidates' or one of {list(SELECT_METHODS)}, got {c.select_method!r}")
-    if not c.seeds: raise ValueError("seeds must name at least one seed")
-    if c.labels not in ('all', 'used'): raise ValueError(f"labels must be 'all' or 'used', got {c.labels!r}")
+    "Every field's type and range, the sections' keys and values: one check of the whole config, before any work"
+    import typing
+    for f, t in typing.get_type_hints(type(c)).items():   # every field, by its annotation
+        _check_type(f, getattr(c, f), typing.get_args(t) or (t,))
+        _check_range(f, getattr(c, f), f)
+    try: parse_data_spec(c.data)
+    except ValueError: raise ConfigError('data', c.data, "cannot parse data spec: expected 'twin', 'shapes3d:PATH', 'dsprites:PATH' or 'folder:PATH'") from None
+    if not c.principal: raise ConfigError('principal', c.principal, "must name the principal factor (or 'label' for folders)")
+    if c.split not in ('auto', 'shapes3d', 'random'): raise ConfigError('split', c.split, "expected 'auto', 'shapes3d' or 'random'")
+    if c.labels not in ('all', 'used'): raise ConfigError('labels', c.labels, "labels must be 'all' or 'used'")
+    if c.select_method not in ('candidates', *SELECT_METHODS): raise ConfigError('select_method', c.select_method, f"expected one of {['candidates', *SELECT_METHODS]}")
+    if not c.seeds: raise ConfigError('seeds', c.seeds, "seeds must name at least one seed")
+    for s in c.seeds:
+        if not _type_ok(s, int) or s < 0: raise ConfigError('seeds', c.seeds, f"every seed must be an integer >= 0 (got {s!r})")
+    dup = sorted({s for s in c.seeds if c.seeds.count(s) > 1})
+    if dup: raise ConfigError('seeds', c.seeds, f"seeds must be distinct ({dup} repeated)")
+    if c.device is not None:
+        try: torch.device(c.device)
+        except (RuntimeError, ValueError): raise ConfigError('device', c.device, "expected 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+    _check_section('mtl', c.mtl, [MTL_QUICK, MTL_PAPER], dict(backbone=list(BACKBONES), weighting=list(WEIGHTINGS)))
+    _check_section('disentangler', c.disentangler, [TWIN_QUICK_AUTO, TWIN_PAPER], dict(arch=['auto', *ARCHS], mode=list(PAIR_MODES)))
+    try: merge_preset(c.disentangler)   # the 'forced' settings of pair mode 'auto'
+    except (ValueError, TypeError) as e: raise ConfigError('disentangler.forced', c.disentangler.get('forced'), str(e)) from None
+    for k, fn in (('loss_kw', DetauxLoss), ('schedule_kw', DetauxSchedule)):   # set by training itself: the model, oracle, reg_mode, seed
+        valid = _kwarg_names(fn, but=('self', 'model', 'oracle', 'reg_mode', 'seed'))
+        unknown = sorted(set(c.disentangler.get(k, {})) - valid)
+        if unknown: raise ConfigError(f"disentangler.{k}.{unknown[0]}", c.disentangler[k][unknown[0]], f"unknown key; valid: {sorted(valid)}")
+    if c.disentangler['n_train'] < c.disentangler['bs']:
+        raise ConfigError('disentangler.n_train', c.disentangler['n_train'], f"must be at least the batch size bs={c.disentangler['bs']} (pairs per epoch)")
+    _check_cluster(c.cluster)
     resolve_arch(c.size, c.disentangler.get('arch', 'auto'))  # a size no architecture fits is refused here, before any work
 
+def check_device(device # 'cpu', 'cuda', 'cuda:1', 'mps' or None (CUDA when available, else CPU)
+                ):
+    "Raise unless `device` is present on this machine"
+    if device is None: return
+    d = torch.device(device)
+    if d.type == 'cuda':
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if n == 0: raise ConfigError('device', device, "no CUDA GPU is available on this machine (use cpu)")
+        if (d.index or 0) >= n: raise ConfigError('device', device, f"this machine has {n} CUDA device(s): cuda:0 to cuda:{n - 1}")
+    elif d.type == 'mps' and not torch.backends.mps.is_available(): raise ConfigError('device', device, "MPS is not available on this machine")
+    elif d.type not in ('cpu', 'cuda', 'mps'): raise ConfigError('device', device, "expected 'cpu', 'cuda', 'cuda:N' or 'mps'")
 
 # %% ../nbs/06_pipeline.ipynb #e61ebaa1
 PRESETS = dict(
@@ -127,7 +275,7 @@ def preset(name:str, # 'quick' or 'paper'
            **overrides): # config fields to change
     "A `DetauxConfig` from a named preset"
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; presets are {sorted(PRESETS)}")
-    return DetauxConfig.from_dict({**PRESETS[name]().to_dict(), **overrides})
+    return DetauxConfig.from_dict(_merged(PRESETS[name]().to_dict(), overrides))   # partial sections laid over the preset's
 
 def resolve_arch(size:int, # image side fed to the networks
                  arch:str='auto' # an architecture of `ARCHS`, or 'auto'
@@ -201,15 +349,30 @@ class Run:
                  overwrite=False): # allow a folder that holds a run of another config
         self.out, self.c = Path(out), config
         self.hashes = stage_hashes(config)
+        if self.out.exists() and not self.out.is_dir(): raise ValueError(f"out={str(out)!r}: a file, not a run folder; choose another folder")
         saved = self.out/'config.json'
         if saved.exists():
-            old = DetauxConfig.load(saved)
-            if stage_hashes(old) != self.hashes and not overwrite:
-                diff = sorted(k for k, v in old.to_dict().items() if config.to_dict()[k] != v)
-                raise ValueError(f"{self.out} holds a run with a different config (differs in {diff}); "
-                                 "pass overwrite=True (--overwrite) to replace it, or choose another folder")
+            try: old = DetauxConfig.load(saved); old_hashes = stage_hashes(old)
+            except (ValueError, TypeError): old, old_hashes = None, {}   # unreadable: a config of another kind
+            if old_hashes != self.hashes:
+                finished = [s for s in STAGES if (self.out/s/'stage.json').exists() and (old is None or _stage_hash(self.out, s) == old_hashes[s])]
+                if finished and not overwrite:   # a run of another config that finished nothing is replaced without asking
+                    diff = sorted(k for k, v in old.to_dict().items() if config.to_dict().get(k) != v) if old else 'unreadable'
+                    raise ValueError(f"{self.out} holds a run with a different config (differs in {diff}); "
+                                     "pass overwrite=True (--overwrite) to replace it, or choose another folder")
+                self.clear(stale_only=False)
+            else: self.clear(stale_only=True)
         self.out.mkdir(parents=True, exist_ok=True)
         config.save(saved)
+
+    def clear(self, stale_only=True): # True: only the stages finished for another config; False: also unfinished ones and the report files
+        "Remove the outputs that are not this config's: every stage not done for it, `report.md`, `metrics.json`, `labels.csv`"
+        import shutil
+        for s in STAGES:
+            h = _stage_hash(self.out, s)
+            if (self.out/s).is_dir() and h != self.hashes[s] and (h is not None or not stale_only): shutil.rmtree(self.out/s)
+        if not stale_only:
+            for f in ('report.md', 'metrics.json', 'labels.csv'): (self.out/f).unlink(missing_ok=True)
 
     def dir(self, stage:str): # a name in `STAGES`
         "The stage's folder, created on demand"
@@ -222,6 +385,18 @@ class Run:
         "Mark the stage done: write its hash, duration and `info` to its `stage.json`"
         txt = json.dumps(dict(hash=self.hashes[stage], seconds=round(seconds, 1), **info), indent=2)
         atomic_write(self.out/stage/'stage.json', lambda tmp: Path(tmp).write_text(txt))
+
+def _stage_hash(out, stage):
+    "The hash in a run folder's `stage/stage.json` (None when missing or unreadable)"
+    try: return json.loads((Path(out)/stage/'stage.json').read_text()).get('hash')
+    except (OSError, ValueError, AttributeError): return None
+
+def unfinished_stages(out, # a run folder
+                      stages=STAGES # the stages to check
+                     ) -> list:
+    "The `stages` whose `stage.json` in `out` does not hold the hash of the config in `out/config.json`"
+    h = stage_hashes(DetauxConfig.load(Path(out)/'config.json'))
+    return [s for s in stages if _stage_hash(out, s) != h[s]]
 
 # %% ../nbs/06_pipeline.ipynb #8471c371
 def stage_split(run:Run, ds:FactorDataset):
@@ -402,14 +577,22 @@ def label_images(run, # a run folder whose aux_labels stage is done
                 ) -> pd.DataFrame:
     "Auxiliary labels of any images by a finished run's rule: its disentangler's codes, nearest class mean in the clustered subspace"
     run = Path(run)
-    if not (run/'aux_labels'/'stage.json').exists() or not (run/'codes'/'codes.npz').exists():
+    if not (run/'aux_labels'/'stage.json').exists() or not (run/'config.json').exists():
         raise FileNotFoundError(f"{run} holds no run whose auxiliary labels are done (no aux_labels/stage.json)")
+    todo = unfinished_stages(run, STAGES[:STAGES.index('aux_labels') + 1])
+    if todo: raise ValueError(f"{run}: stage(s) {todo} are not done for the config in its config.json (a run replaced by "
+                              "--overwrite that stopped early?): its auxiliary labels are not that config's; finish the run first")
+    if out is not None and Path(out).is_dir(): raise ValueError(f"out={str(out)!r}: a folder; name the CSV file to write")
     c = DetauxConfig.load(run/'config.json')
+    if device: check_device(device)
+    elif c.device:   # the run's own device, when this machine has it
+        try: check_device(c.device); device = c.device
+        except ValueError: device = 'cpu'
     state = torch.load(run/'disentangler'/'model.pth', map_location='cpu', weights_only=True)
     p = _preset_of(c)
     model = Disentangler(p['arch'], K=p['K'], d=p['d'], size=c.size, width=p['width'], in_ch=_in_channels(state))
     model.load_state_dict(state); model.eval()
-    if device or c.device: model = model.to(device or c.device)
+    if device: model = model.to(device)
     if isinstance(data, str) and parse_data_spec(data)[0] == 'folder':   # labelled or not: every image file under the folder
         imgs, keys = read_image_folder(parse_data_spec(data)[1], size=c.size, channels=model.in_ch, strict=strict)
     elif isinstance(data, str):
@@ -559,6 +742,9 @@ def report_summary(out) -> str:
     "The headline of a finished run, as printed at the end of `run_detaux` and by `detaux report`"
     out = Path(out)
     if not (out/'metrics.json').exists(): raise FileNotFoundError(f"{out} holds no finished run (no metrics.json)")
+    todo = unfinished_stages(out)
+    if todo: raise ValueError(f"{out}: stage(s) {todo} are not done for the config in its config.json (an unfinished run, or one "
+                              "replaced by --overwrite that stopped early): its report would not be that config's")
     m = json.loads((out/'metrics.json').read_text())
     s = pd.DataFrame(m['mtl_summary']); p = pd.DataFrame(m['mtl_paired'])
     aux = m['aux_labels']
@@ -576,9 +762,14 @@ def check_run(c:DetauxConfig, # the config
     if len(np.unique(y)) < 2: raise ValueError(f"the principal factor {c.principal!r} has a single value: nothing to learn")
     if ds.img_shape[:2] != (c.size, c.size):
         raise ValueError(f"the data's images are {ds.img_shape[0]}x{ds.img_shape[1]} px, not the config's size {c.size}")
-    model, _ = _disentangler(c, ds)
+    model, p = _disentangler(c, ds)
     model.check_input(to_tensor_images(ds.batch([0])[0]))
     if len(ds) < 4: raise ValueError(f"the data has {len(ds)} images; a run needs at least 4")
+    from detaux_nb.twin import _preset
+    try:   # the disentangler's pair mode, loss and schedule settings, as training would read them
+        _preset(p); [detaux_betas(t, **DetauxSchedule(**p['schedule_kw']).kw) for t in (0., 1.)]
+        DetauxLoss(model, oracle=p['oracle'], reg_mode=p['reg_mode'], **{'n_classes': int(len(np.unique(y))), **p['loss_kw']})
+    except (ValueError, TypeError) as e: raise ValueError(f"disentangler settings: {e}") from None
 
 def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
                out='runs/detaux', # run folder
@@ -590,6 +781,7 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     c = preset(config) if isinstance(config, str) else config
     if not isinstance(c, DetauxConfig): raise TypeError(f"config must be a DetauxConfig or a preset name, got {type(c).__name__}")
     setup_output()                                  # bars in a terminal, one line per epoch in a log
+    check_device(c.device)                          # the device named is on this machine
     ds = load_data(c)
     c = dataclasses.replace(c, disentangler=resolve_pairs(c.disentangler, ds))   # pair mode 'auto': forced on a full factor grid
     check_run(c, ds)                                # mismatches that would only show after training
