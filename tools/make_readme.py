@@ -9,7 +9,7 @@ linked; links to notebooks (`09_study.ipynb`) become links to their pages on the
 import base64, re, sys
 from pathlib import Path
 from nbdev.process import NBProcessor
-from nbdev.config import get_config
+from nbdev.config import get_config, nbpath2html
 
 root = Path(__file__).resolve().parent.parent
 img_dir = root/'images'/'readme'
@@ -31,7 +31,7 @@ def _outputs(cell, images):
 
 def _doc_links(md, site):
     "Links to notebooks -> links to their pages on the docs site"
-    return re.sub(r'\]\(((?:[\w-]+/)*[\w.-]+)\.ipynb(#[\w-]+)?\)', lambda m: f"]({site}/{m[1]}.html{m[2] or ''})", md)
+    return re.sub(r'\]\(((?:[\w-]+/)*[\w.-]+\.ipynb)(#[\w-]+)?\)', lambda m: f"]({site}/{nbpath2html(Path(m[1])).as_posix()}{m[2] or ''})", md)
 
 def readme(nb_path=root/'nbs'/'index.ipynb'):
     "(README text, {image file name: bytes})"
