@@ -24,9 +24,10 @@ from .compare import compare_stl_mtl, random_labels
 
 # %% auto #0
 __all__ = ['ABLATION_MTL', 'RECON_ONLY_SCHEDULE', 'ABLATION_TWIN', 'ORACLE_TWIN', 'RECON_ONLY_TWIN', 'cluster_codes',
-           'label_diagnostics', 'Ablation', 'run_arms', 'plot_ablation', 'ablate_random_labels', 'ablate_n_clusters',
-           'ablate_subspace', 'ablate_cluster_method', 'ablate_no_disentanglement', 'ablate_gt_factor',
-           'ablate_oracle_p', 'twin_ablation_data', 'twin_ablation_codes']
+           'label_diagnostics', 'Ablation', 'run_arms', 'plot_ablation', 'plot_ablation_summary',
+           'ablate_random_labels', 'ablate_n_clusters', 'ablate_subspace', 'ablate_cluster_method',
+           'ablate_no_disentanglement', 'ablate_gt_factor', 'ablate_oracle_p', 'twin_ablation_data',
+           'twin_ablation_codes']
 
 # %% ../nbs/05_ablations.ipynb #056a1f3f
 def _check_k(k, K, what='k'):
@@ -144,29 +145,67 @@ def plot_ablation(res:Ablation, # an ablation result
     "Runs and means per arm, paired difference to STL with its interval, and the labels' NMI with the principal task"
     if metric not in ('accuracy', 'f1'): raise ValueError(f"metric must be 'accuracy' or 'f1'; got {metric!r}")
     df, arms = res.df, list(res.df.arm.unique())
-    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(14, 3.8), gridspec_kw=dict(width_ratios=[3, 3, 2.4]))
+    fig = plt.figure(figsize=(8, 6.4))
+    gs = fig.add_gridspec(2, 2, height_ratios=[1, 1])
+    a1, a2, a3 = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1]), fig.add_subplot(gs[1, :])
     for _, g in df.groupby('seed'):
         g = g.set_index('arm').reindex(arms)
         a1.plot(range(len(arms)), g[metric], 'o-', color='0.65', alpha=.7, ms=4)
     m = df.groupby('arm', sort=False)[metric].agg(['mean', 'std']).reindex(arms)
     a1.errorbar(range(len(arms)), m['mean'], m['std'].fillna(0), fmt='s', color='C3', capsize=5, ms=7, label='mean ± std')
-    a1.set(xticks=range(len(arms)), ylabel=f'principal test {metric}', title=f'{res.name}: runs')
-    a1.set_xticklabels(arms, rotation=25, ha='right'); a1.legend(fontsize=8)
+    a1.set_xticks(range(len(arms)), arms, rotation=30, ha='right', fontsize=8)
+    a1.set_ylabel(f'principal test {metric}', fontsize=9); a1.set_title(f'{res.name}: runs (grey: one seed)', fontsize=9)
+    a1.legend(fontsize=8)
     p = res.paired[res.paired.metric == metric].set_index('arm').reindex([a for a in arms if a != 'STL'])
     x = np.arange(len(p))
     a2.axhline(0, color='k', lw=.8)
     err = np.nan_to_num(np.stack([p.diff_mean - p.ci_low, p.ci_high - p.diff_mean]))
     a2.errorbar(x, p.diff_mean, err, fmt='o', color='C0', capsize=5)
-    a2.set(xticks=x, ylabel=f'{metric}: arm - STL (paired)', title='paired difference to STL (bootstrap CI)')
-    a2.set_xticklabels(p.index, rotation=25, ha='right')
+    a2.set_xticks(x, p.index, rotation=30, ha='right', fontsize=8)
+    a2.set_ylabel(f'arm - STL (paired)', fontsize=9); a2.set_title('paired difference to STL (bootstrap CI)', fontsize=9)
     lab = res.labels.set_index('arm').reindex(p.index)
-    a3.bar(x - .2, lab.nmi_principal, .4, label='NMI with principal', color='C1')
-    a3.bar(x + .2, lab.top_factor_nmi.astype(float), .4, label='NMI with best other factor', color='C2')
-    for xi, c, f in zip(x, lab.n_classes, lab.top_factor):
-        a3.text(xi, 1.02, f'{int(c)}', ha='center', fontsize=8)
-        if isinstance(f, str): a3.text(xi + .2, .02, f, rotation=90, ha='center', va='bottom', fontsize=7)
-    a3.set(xticks=x, ylim=(0, 1.12), ylabel='NMI (train images)', title='aux labels (number: classes)')
-    a3.set_xticklabels(p.index, rotation=25, ha='right'); a3.legend(fontsize=7, loc='center right')
+    a3.bar(x - .2, lab.nmi_principal, .4, label='NMI with the principal task', color='C1')
+    a3.bar(x + .2, lab.top_factor_nmi.astype(float), .4, label='NMI with the best other factor', color='C2')
+    for xi, c in zip(x, lab.n_classes): a3.text(xi, 1.03, f'{int(c)} classes', ha='center', fontsize=8)
+    a3.set_xticks(x, [f'{a}\n({f})' if isinstance(f, str) else a for a, f in zip(p.index, lab.top_factor)], fontsize=8)
+    a3.set_ylim(0, 1.15); a3.set_ylabel('NMI (training images)', fontsize=9)
+    a3.set_title("auxiliary labels: NMI, and in brackets the factor they follow best", fontsize=9)
+    a3.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.0, 1.0))
+    for a in (a1, a2, a3): a.tick_params(axis='y', labelsize=8)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/05_ablations.ipynb #b62f3d18
+def plot_ablation_summary(summary:pd.DataFrame, # rows (ablation, arm) with `diff_mean`, `ci_low`, `ci_high` (`Ablation.summary` with an `ablation` column)
+                          title:str='', # figure title
+                         )->plt.Figure:
+    "Every arm's paired difference to STL with its interval, grouped by ablation; an arm shared by several ablations is drawn once, first"
+    miss = {'ablation', 'arm', 'diff_mean', 'ci_low', 'ci_high'} - set(summary.columns)
+    if miss: raise ValueError(f"summary lacks the columns {sorted(miss)}")
+    s = summary[summary.arm != 'STL'].copy()
+    key = s[['diff_mean', 'ci_low', 'ci_high']].round(6).apply(tuple, axis=1)
+    shared = key.map(key.value_counts()) > 1                       # the same runs (the default arm) in several ablations
+    s.loc[shared, 'ablation'] = 'shared by the ablations'
+    s.loc[shared, 'arm'] = s.loc[shared].groupby(key[shared]).arm.transform('first')
+    s = pd.concat([s[shared], s[~shared]]).loc[lambda d: ~d.duplicated(['ablation', 'diff_mean', 'ci_low', 'ci_high'])]
+    groups = list(dict.fromkeys(s.ablation))
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.27 * len(s) + 0.25 * len(groups)))
+    y, ticks, labels = 0, [], []
+    for gi, g in enumerate(groups):
+        ax.text(-0.01, y - 0.1, g, transform=ax.get_yaxis_transform(), ha='right', va='bottom', fontsize=9, fontweight='bold')
+        y -= 0.6
+        for _, r in s[s.ablation == g].iterrows():
+            filled = r.ci_low > 0 or r.ci_high < 0                  # filled marker: the interval excludes 0
+            ax.errorbar(r.diff_mean, y, xerr=[[r.diff_mean - r.ci_low], [r.ci_high - r.diff_mean]], fmt='o', color=f'C{gi % 10}',
+                        capsize=3, ms=5, mfc=f'C{gi % 10}' if filled else 'w')
+            ticks.append(y); labels.append(r.arm); y -= 1
+        y -= 0.3
+    ax.axvline(0, color='k', lw=.8)
+    ax.set_yticks(ticks, labels, fontsize=8.5); ax.set_ylim(y + 0.5, 0.5)
+    ax.tick_params(axis='x', labelsize=9)
+    ax.set_xlabel('principal test accuracy: arm - STL (mean paired difference, 95 % bootstrap interval)', fontsize=9)
+    ax.grid(axis='x', color='0.9'); ax.set_axisbelow(True)
+    if title: ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
 

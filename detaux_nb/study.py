@@ -239,13 +239,23 @@ def plot_map(table:pd.DataFrame, # `cell_table` output (or a subset of its rows)
              cols:str|None=None, # a second setting for a 2-D map (one panel per arm); None: one column per arm
              arms=('MTL', 'gated'), # arms shown
              title:str='', # figure title
+             max_width:float=8.0, # figure width cap in inches (at 100 dpi: 800 px, the docs' page width)
             ):
-    "Heatmap of the paired difference to STL; a cell whose interval excludes 0 with enough seeds is boxed and starred"
+    "Heatmap of the paired difference to STL; cells not run are grey; a cell whose interval excludes 0 with enough seeds is boxed and starred"
     panels = [None] if cols is None else list(arms)
-    fig, axs = plt.subplots(1, len(panels), figsize=(3.2 + 2.2 * (len(arms) if cols is None else table[cols].nunique()) * len(panels),
-                                                     0.9 + 0.42 * table[rows].nunique()), squeeze=False)
+    n_col = len(arms) if cols is None else table[cols].nunique()
+    n_row = table[rows].nunique()
+    left = 0.35 + 0.065 * max(len(str(r)) for r in table[rows].unique())   # room for the row labels (8 pt)
+    col_w = 1.25                                                           # fits "+0.000*" over "[+0.000, +0.000]" at 8 pt
+    stack = left + col_w * n_col * len(panels) > max_width                 # panels side by side only when they fit the page
+    w = min(max_width, left + col_w * n_col * (1 if stack else len(panels)) + 0.2)
+    h1 = 0.75 + 0.45 * n_row
+    fig, axs = plt.subplots(len(panels) if stack else 1, 1 if stack else len(panels), figsize=(w, h1 * (len(panels) if stack else 1) + (0.3 if title else 0)),
+                            squeeze=False)
+    axs = axs.ravel()
     lim = max(0.02, np.nanmax(np.abs(table[[f'{a}_diff' for a in arms]].values)))
-    for ax, arm in zip(axs[0], panels):
+    cmap = plt.get_cmap('RdBu').copy(); cmap.set_bad('0.9')                # grey: a cell that was not run
+    for ax, arm in zip(axs, panels):
         if cols is None:
             val = table.set_index(rows)[[f'{a}_diff' for a in arms]].set_axis(list(arms), axis=1)
             txt = {(r, a): (table.set_index(rows).at[r, f'{a}_diff'], table.set_index(rows).at[r, f'{a}_lo'],
@@ -254,19 +264,21 @@ def plot_map(table:pd.DataFrame, # `cell_table` output (or a subset of its rows)
             val = table.pivot(index=rows, columns=cols, values=f'{arm}_diff')
             t = table.set_index([rows, cols])
             txt = {(r, c): tuple(t.at[(r, c), f'{arm}_{s}'] for s in ('diff', 'lo', 'hi', 'reading')) for r in val.index for c in val.columns if (r, c) in t.index}
-        ax.imshow(val.values.astype(float), cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
+        ax.imshow(np.ma.masked_invalid(val.values.astype(float)), cmap=cmap, vmin=-lim, vmax=lim, aspect='auto')
         for (i, r) in enumerate(val.index):
             for (j, c) in enumerate(val.columns):
-                if (r, c) not in txt: continue
+                if (r, c) not in txt:
+                    ax.text(j, i, 'not run', ha='center', va='center', fontsize=8, color='0.45'); continue
                 d, lo, hi, reading = txt[(r, c)]
                 star = reading != 'no effect detected'
-                ax.text(j, i, f"{d:+.3f}{'*' if star else ''}\n[{lo:+.3f}, {hi:+.3f}]", ha='center', va='center', fontsize=7,
+                ax.text(j, i, f"{d:+.3f}{'*' if star else ''}\n[{lo:+.3f}, {hi:+.3f}]", ha='center', va='center', fontsize=8,
                         fontweight='bold' if star else 'normal',
                         color='w' if abs(d) > 0.6 * lim else 'k')  # legible on the darkest cells
                 if star: ax.add_patch(plt.Rectangle((j - .5, i - .5), 1, 1, fill=False, lw=2, ec='k'))
-        ax.set(xticks=range(val.shape[1]), xticklabels=[str(c) for c in val.columns], yticks=range(val.shape[0]), yticklabels=list(val.index))
-        ax.set_title(f'{arm} - STL' if arm else 'arm - STL (test accuracy)', fontsize=9)
-        if cols: ax.set_xlabel(cols)
+        ax.set_xticks(range(val.shape[1]), [str(c) for c in val.columns], fontsize=9)
+        ax.set_yticks(range(val.shape[0]), [str(r) for r in val.index], fontsize=9)
+        ax.set_title(f'{arm} - STL (test accuracy)' if arm else 'arm - STL (test accuracy)', fontsize=9)
+        if cols: ax.set_xlabel(cols, fontsize=9)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
@@ -278,16 +290,16 @@ def study_findings(runs, # the per-run table, or the path of its CSV
                    k:float=1.0, # the gate's margin in STL validation standard deviations
                    min_seeds:int=5, # fewest seeds for a reading
                   )->str:
-    "The study's findings as Markdown bullets; every number is computed from the per-run table"
+    "The study's findings as plain-text bullets (readable printed or as Markdown); every number is computed from the per-run table"
     runs = pd.read_csv(runs) if isinstance(runs, (str, Path)) else runs
     t = cell_table(runs, k=k, min_seeds=min_seeds)
     if t.empty: raise ValueError("the table has no cell with an MTL run paired to STL on 2 or more seeds")
     secs = f", {runs.seconds.sum() / 60:.0f} min of one CPU core" if 'seconds' in runs else ''
-    out = [f"- {len(runs)} runs{secs}; {len(t)} cells with "
-           f"{t.n_seeds.min()} to {t.n_seeds.max()} paired seeds (MTL - STL in principal test accuracy, 95 % paired bootstrap interval)."]
+    seeds = f"{t.n_seeds.min()} paired seeds each" if t.n_seeds.min() == t.n_seeds.max() else f"{t.n_seeds.min()} to {t.n_seeds.max()} paired seeds"
+    out = [f"- {len(runs)} runs{secs}; {len(t)} cells with {seeds} (MTL - STL in principal test accuracy, 95 % paired bootstrap interval)."]
     for reading in ('helps', 'hurts', 'no effect detected'):
         sel = t[t.MTL_reading == reading]
-        out.append(f"- MTL **{reading}** in {len(sel)} of {len(t)} cells" + (': ' + '; '.join(_fmt(r, 'MTL') for _, r in sel.iterrows()) + '.' if len(sel) else '.'))
+        out.append(f"- MTL {reading} in {len(sel)} of {len(t)} cells" + (': ' + '; '.join(_fmt(r, 'MTL') for _, r in sel.iterrows()) + '.' if len(sel) else '.'))
     disc = t[t.aux.astype(str).str.startswith('discovered')]
     out.append("- Discovered labels: " + ('; '.join(f"{_fmt(r, 'MTL')} ({r['MTL_reading']})" for _, r in disc.iterrows())
                                           if len(disc) else "no cell of this table uses them."))

@@ -1,4 +1,4 @@
-"""Check the stored outputs of every notebook: no machine paths, no warnings, no progress bars, at most 600 KB.
+"""Check the stored outputs of every notebook: no machine paths, no warnings, no progress bars, no broken image links, at most 600 KB.
 
     python tools/check_outputs.py              # every notebook under nbs/
     python tools/check_outputs.py nbs/00_data.ipynb nbs/tutorials/byod.ipynb
@@ -11,7 +11,11 @@ any. Offences:
 - bar: a console bar's redraw characters (a carriage return, the fill character `█`) or a notebook bar's
   `<progress` element. Notebooks call `detaux_nb.core.setup_output(notebook=True)` in their first cell to keep
   these out of what they store.
-- size: the notebook file is over 600 KB (shrink its figures with `tools/shrink_pngs.py`).
+- size: the notebook file is over 600 KB (shrink its figures with `tools/shrink_pngs.py`);
+- image: a stored Markdown or HTML output (a report shown with `Markdown(...)`, say) links an image by a relative
+  path that is no file next to the notebook, so the page shows a broken image; the excerpt also says whether any
+  code cell of the notebook or any module of the library still names that file (if none does, the stored report
+  is older than the code). Embed such images, or show them with `Image(filename=...)`.
 Images (image/png etc.) are not searched.
 """
 import argparse, json, re, sys
@@ -21,6 +25,29 @@ root = Path(__file__).resolve().parent.parent
 CHECKS = dict(path=re.compile(r'/root\b|/home/|/tmp/|/var/folders'), warning=re.compile(r'Warning'),
               bar=re.compile(r'\r|█|<progress'))
 MAX_KB = 600  # a notebook's size on disk, outputs included
+IMG_LINK = re.compile(r'!\[[^\]]*\]\(([^)\s]+\.(?:png|jpe?g|svg|gif))\)|<img[^>]+src=["\']([^"\']+\.(?:png|jpe?g|svg|gif))["\']', re.I)
+
+def _lib_text():
+    "The library's source, read once (where a report's image names are written)"
+    if not hasattr(_lib_text, 'txt'): _lib_text.txt = '\n'.join(p.read_text() for p in sorted((root/'detaux_nb').glob('*.py')))
+    return _lib_text.txt
+
+def image_offences(nb, nb_path):
+    "(cell id, 'image', excerpt) for every relative image link of a stored Markdown/HTML output that is no file next to the notebook"
+    code = '\n'.join(''.join(c.get('source', '')) for c in nb.get('cells', []) if c.get('cell_type') == 'code')
+    res = []
+    for i, cell in enumerate(nb.get('cells', [])):
+        for out in cell.get('outputs', []):
+            for mime in ('text/markdown', 'text/html'):
+                v = (out.get('data') or {}).get(mime)
+                if v is None: continue
+                for m in IMG_LINK.finditer(v if isinstance(v, str) else ''.join(v)):
+                    link = m[1] or m[2]
+                    if link.startswith(('data:', 'http:', 'https:', '/')) or (Path(nb_path).parent/link).exists(): continue
+                    name = Path(link).name
+                    named = 'named' if name in code or name in _lib_text() else 'named by no code of the notebook or the library'
+                    res.append((cell.get('id', f'#{i}'), 'image', f"{link}: no such file next to the notebook (a broken image); {name} is {named}"))
+    return res
 
 def _texts(out):
     "The text of one stored output: stream text, error traceback, and every text/* or JSON representation"
@@ -40,6 +67,7 @@ def offences(nb_path):
                     for m in pat.finditer(txt):
                         a, b = max(0, m.start() - 50), min(len(txt), m.end() + 50)
                         res.append((cell.get('id', f'#{i}'), kind, txt[a:b].replace('\r', '\\r').replace('\n', ' ')))
+    res += image_offences(nb, nb_path)
     kb = Path(nb_path).stat().st_size // 1024
     if kb > MAX_KB: res.append(('-', 'size', f"{kb} KB > {MAX_KB} KB"))
     return res
@@ -55,12 +83,12 @@ def main(argv=None):
         found = offences(nb)
         if not found: continue
         bad += 1
-        counts = {k: sum(1 for f in found if f[1] == k) for k in [*CHECKS, 'size']}
+        counts = {k: sum(1 for f in found if f[1] == k) for k in [*CHECKS, 'size', 'image']}
         name = nb.relative_to(root) if nb.is_absolute() and nb.is_relative_to(root) else nb
         print(f"{name}: " + ', '.join(f"{v} {k}" for k, v in counts.items() if v))
         if not a.quiet:
             for cid, kind, excerpt in found: print(f"  cell {cid} [{kind}] ...{excerpt}...")
-    print(f"{bad} of {len(nbs)} notebooks have stored outputs with machine paths, warnings or bars, or are too large" if bad
+    print(f"{bad} of {len(nbs)} notebooks have stored outputs with machine paths, warnings, bars or broken image links, or are too large" if bad
           else f"{len(nbs)} notebooks: stored outputs clean")
     return 1 if bad else 0
 
