@@ -33,6 +33,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
                pairs:int=None, # disentangler training pairs per epoch
                mtl_epochs:int=None, # epochs of each STL/MTL run
                mtl_train:int=None, # training images per STL/MTL run
+               backbone:str=None, # STL/MTL trunk: small, resnet18, vgg16, efficientnet_lite0 (ImageNet-pretrained: pip install "detaux-nb[pretrained]")
                seeds:str=None, # comma-separated seeds of the STL/MTL comparison, e.g. 0,1,2
                cluster:str=None, # clustering method: kmeans, hdbscan or gmm
                n_clusters:str=None, # number of auxiliary classes, or auto
@@ -59,6 +60,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
     if pairs is not None: d['disentangler'] = _with(d['disentangler'], n_train=pairs)
     if mtl_epochs is not None: d['mtl'] = dict(d['mtl'], n_epoch=mtl_epochs)
     if mtl_train is not None: d['mtl'] = dict(d['mtl'], n_train=mtl_train)
+    if backbone is not None: d['mtl'] = dict(d['mtl'], backbone=backbone)
     if seeds is not None:
         try: d['seeds'] = [int(s) for s in seeds.split(',') if s.strip()]
         except ValueError: raise ValueError(f"--seeds must be comma-separated integers, got {seeds!r}") from None

@@ -19,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .core import atomic_write, subsample, check_labels
 from .data import task_dls
-from .mtl import stl_learner, mtl_learner, evaluate, weighting_callbacks
+from .mtl import stl_learner, mtl_learner, evaluate, weighting_callbacks, train_learner, check_backbone, RECIPES
 
 # %% ../nbs/04b_compare.ipynb #3d7d3621
 def random_labels(
@@ -151,14 +151,14 @@ def _arm_labels(arm, pname, yp, auxs, seed, tr)->dict:
 
 
 # %% ../nbs/04b_compare.ipynb #feccc063
-def _train_arm(ds, arm, seed, labels, tr, te, n_epoch, dls_kw, learn_kw, weighting, aux_weight)->dict:
+def _train_arm(ds, arm, seed, labels, tr, te, n_epoch, dls_kw, learn_kw, weighting, aux_weight, recipe='auto')->dict:
     "Train one arm on one seed, select its epoch on validation, score the principal task on the test split"
     pname = next(iter(labels))
     dls = task_dls(ds, labels, train_idx=tr, test_idx=te, seed=seed, **dls_kw)
     if arm == 'STL': learn = stl_learner(dls, seed=seed, **learn_kw)
     else: learn = mtl_learner(dls, weighting=weighting, aux_weight=aux_weight, seed=seed, **learn_kw)
     t0 = time.time()
-    with learn.no_bar(), learn.no_logging(): learn.fit(n_epoch)
+    with learn.no_bar(), learn.no_logging(): train_learner(learn, n_epoch, recipe)   # every arm: the same recipe and epochs
     res, val = evaluate(learn), evaluate(learn, dls.valid)
     aux_task = learn.model.tasks[1] if len(learn.model.tasks) > 1 else None
     return dict(arm=arm, seed=seed, accuracy=res[f'accuracy_{pname}'], f1=res[f'f1_{pname}'], val_accuracy=val[f'accuracy_{pname}'],
@@ -219,7 +219,8 @@ def compare_stl_mtl(
     noise:float=0., # salt-and-pepper fraction on training images
     size:int|None=None, # resize images on the fly
     backbone='small', # see `MultiTaskNet`
-    weights=None, # torchvision weights file for 'vgg16'/'resnet18'
+    weights=None, # weights file of a named backbone (see `MultiTaskNet`)
+    recipe:str='auto', # training recipe of every arm, see `train_learner` ('auto': fastai's fine_tune for a pretrained trunk)
     weighting='equal', # MTL loss weighting (see `mtl_learner`)
     aux_weight:float|None=None, # with weighting='fixed'
     lr:float=1e-4, # AdamW learning rate
@@ -232,9 +233,11 @@ def compare_stl_mtl(
     "Train STL, MTL with each auxiliary task and (optionally) MTL with random labels over `seeds`, gate each MTL arm; score the principal task on the test split"
     train_idx, test_idx, pname, yp, auxs = _check_inputs(ds, principal, aux, train_idx, test_idx, random_control)
     weighting_callbacks(weighting, aux_weight)  # fail early on a bad weighting
+    check_backbone(backbone, weights)            # ... an unknown backbone, a pretrained trunk whose package is missing
+    if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; expected one of {list(RECIPES)}")
     seeds = list(seeds)
     te = subsample(test_idx, n_test, 0)
-    settings = repr((pname, sorted(auxs), n_train, n_test, n_epoch, bs, valid_pct, noise, size, str(backbone), weighting, aux_weight, lr, wd, len(ds)))
+    settings = repr((pname, sorted(auxs), n_train, n_test, n_epoch, bs, valid_pct, noise, size, str(backbone), weighting, aux_weight, lr, wd, len(ds))) + ('' if recipe == 'auto' else f' recipe={recipe}')  # 'auto' follows the backbone
     key = _settings_key(settings, yp, train_idx, te, *auxs.values())
     done = _cached_runs(cache, key, gate_k is not None)
     arms = ['STL'] + [f'MTL:{k}' for k in auxs] + (['MTL:random'] if random_control else [])
@@ -244,7 +247,7 @@ def compare_stl_mtl(
     for seed, arm in progress_bar(todo, display=progress):
         tr = subsample(train_idx, n_train, seed)
         labels = _arm_labels(arm, pname, yp, auxs, seed, tr)
-        rows.append(dict(_train_arm(ds, arm, seed, labels, tr, te, n_epoch, dls_kw, learn_kw, weighting, aux_weight), settings=key))
+        rows.append(dict(_train_arm(ds, arm, seed, labels, tr, te, n_epoch, dls_kw, learn_kw, weighting, aux_weight, recipe), settings=key))
         if cache is not None: atomic_write(cache, lambda p: pd.DataFrame(rows).to_csv(p, index=False))
     return _summarise(rows, seeds, arms, gate_k)
 

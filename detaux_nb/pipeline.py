@@ -758,6 +758,7 @@ def check_run(c:DetauxConfig, # the config
               ds:FactorDataset # the data it names, as `load_data` reads it
              ):
     "Raise before any training when the data and the config cannot work together"
+    check_backbone(c.mtl.get('backbone', 'small'))   # an unknown trunk, or a pretrained one whose extra is not installed
     y = ds.factors[:, ds.factor_index(c.principal)]
     if len(np.unique(y)) < 2: raise ValueError(f"the principal factor {c.principal!r} has a single value: nothing to learn")
     if ds.img_shape[:2] != (c.size, c.size):
