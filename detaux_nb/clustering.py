@@ -70,6 +70,7 @@ def _jsonable(o):
 # %% ../nbs/03_clustering.ipynb #d4b7f32a
 METHODS = ('kmeans', 'hdbscan', 'gmm')
 NOISE_MODES = ('class', 'nearest')
+K_CRITERIA = ('silhouette', 'stability', 'gap', 'bic')   # how `k_scores` rates a number of clusters (bic: the mixture's)
 
 def _as_codes(Zk) -> np.ndarray:
     "`Zk` checked by `check_codes` as (N, d) codes of at least 2 points, C-contiguous float (float32 stays float32)"
@@ -102,7 +103,7 @@ def discover_aux_labels(
     Zk,                       # (N, d) codes of the chosen subspace (numpy array or CPU tensor)
     method='kmeans',          # 'kmeans', 'hdbscan' or 'gmm'
     n_clusters='auto',        # number of classes, or 'auto' (kmeans: by `k_criterion`, gmm: lowest BIC; hdbscan: 'auto' only)
-    k_criterion='silhouette', # kmeans with n_clusters='auto': 'silhouette', 'stability' or 'gap' (see `k_scores`)
+    k_criterion=None,         # n_clusters='auto': kmeans 'silhouette' (None), 'stability' or 'gap'; gmm 'bic' (None) (see `k_scores`)
     criterion_size=4000,      # kmeans: points (seeded subsample of the fitted ones) that 'stability' and 'gap' score
     k_range=range(2, 13),     # candidate numbers of clusters when n_clusters='auto' (kmeans, gmm)
     min_cluster_size=0.005,   # hdbscan: smallest cluster, a fraction (float) of the fitted points or a count (int)
@@ -140,10 +141,13 @@ def discover_aux_labels(
         n_fit = min(N, fit_size or 20_000)
         auto = n_clusters == 'auto'
         if method == 'kmeans':
+            k_criterion = k_criterion or 'silhouette'
             if k_criterion not in K_CRITERIA[:3]: raise ValueError(f"unknown k_criterion {k_criterion!r} for kmeans; expected one of {K_CRITERIA[:3]}")
             labels, params, selection = _kmeans_labels(Z, ks, auto, n_fit, silhouette_size, large_n, seed,
                                                        criterion=k_criterion, criterion_size=criterion_size, **kwargs)
-        else: labels, params, selection = _gmm_labels(Z, ks, auto, n_fit, silhouette_size, large_n, seed, **kwargs)
+        else:
+            if k_criterion not in (None, 'bic'): raise ValueError(f"a gmm's number of components is chosen by BIC: k_criterion must be None or 'bic', got {k_criterion!r}")
+            labels, params, selection = _gmm_labels(Z, ks, auto, n_fit, silhouette_size, large_n, seed, **kwargs)
         noise_frac, noise_label = 0.0, None
     sil = _silhouette(Z, np.where(labels == (noise_label if noise_label is not None else -1), -1, labels),
                       silhouette_size, seed)
@@ -211,8 +215,6 @@ def _kmeans_labels(Z, ks, auto, n_fit, sil_size, large_n, seed, n_init=4, criter
     return labels, params, dict(criterion=criterion, scores=scores) if auto else {}
 
 # %% ../nbs/03_clustering.ipynb #6a7ab2e5
-K_CRITERIA = ('silhouette', 'stability', 'gap', 'bic')
-
 def k_scores(Z,                     # (n, d) codes (a subsample: every criterion fits several models per k)
              ks=range(2, 13),       # candidate numbers of clusters
              criterion='silhouette',# one of `K_CRITERIA`

@@ -33,7 +33,7 @@ __all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAG
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
-QUICK_CLUSTER = dict(method='kmeans', n_clusters='auto', k_criterion='silhouette', fit_size=5000)  # k chosen on 5,000 codes per subspace
+QUICK_CLUSTER = dict(method='gmm', n_clusters='auto', fit_size=5000)  # components chosen by BIC on 5,000 codes per subspace (03_clustering)
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.1)
 
@@ -46,7 +46,7 @@ class DetauxConfig:
     split: str = 'auto' # 'shapes3d' (paper split), 'random' (test_pct), 'auto': shapes3d for 3DShapes-like data
     test_pct: float = 0.2 # test fraction of a random split
     transductive: bool = False # train the disentangler on test images too (the reference's setting)
-    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK_AUTO, arch='auto')) # preset, see `TWIN_QUICK` / `TWIN_PAPER`; arch 'auto': chosen by `size`; its `size` is always `size`
+    disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK_AUTO, arch='auto')) # preset, see `TWIN_QUICK_AUTO` / `TWIN_PAPER`; mode 'auto': forced pairs on a full factor grid; arch 'auto': chosen by `size`; its `size` is always `size`
     n_fit: int = 20_000 # training images encoded to choose the subspace and fit the clustering
     select_method: str = 'candidates' # 'candidates': the best candidate task (`discover_candidates`), or a `select_subspace` criterion
     cluster: dict = field(default_factory=lambda: dict(QUICK_CLUSTER)) # `discover_aux_labels` arguments, for every candidate subspace

@@ -20,9 +20,9 @@ from .disentangler import TERMS, Disentangler, TermsLog, disentangler_learner, e
 from .metrics import probe_subspaces
 
 # %% auto #0
-__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'TWIN_QUICK_AUTO', 'PAIR_MODES', 'resolve_pairs', 'merge_preset',
-           'train_disentangler', 'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log', 'twin_codes',
-           'ProbeCallback', 'one_factor_pairs', 'subspace_sensitivity', 'principal_summary', 'swap_grid',
+__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'TWIN_QUICK_LABEL', 'TWIN_QUICK_AUTO', 'PAIR_MODES', 'resolve_pairs',
+           'merge_preset', 'train_disentangler', 'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log',
+           'twin_codes', 'ProbeCallback', 'one_factor_pairs', 'subspace_sensitivity', 'principal_summary', 'swap_grid',
            'contrasting_pair', 'traversal_grid', 'plot_loss_terms']
 
 # %% ../nbs/01b_twin.ipynb #697b6ce0
@@ -40,8 +40,12 @@ TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', width=24, n_train=22_000, n_
                          loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.2, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
                                       lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the reconstruction
 
-TWIN_QUICK_AUTO = dict(TWIN_QUICK, mode='auto', forced={k: v for k, v in TWIN_QUICK_FORCED.items() if TWIN_QUICK[k] != v})
-# 'auto': forced factor pairs with the settings in 'forced' where the data is a full factor grid, else TWIN_QUICK's label pairs
+TWIN_QUICK_LABEL = dict(TWIN_QUICK, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.033, lambda_sp=3.3e-5, lambda_cons=0.033,  # label
+                                                  lambda_reg=3.3e-6, lambda_principal=0.033, lambda_iso=0.133, lambda_var=0.1))  # pairs: light
+# terms beside the reconstruction (TWIN_QUICK's / 30) and the spread hinge, so that no subspace collapses
+
+TWIN_QUICK_AUTO = dict(TWIN_QUICK_LABEL, mode='auto', forced={k: v for k, v in TWIN_QUICK_FORCED.items() if TWIN_QUICK_LABEL[k] != v})
+# 'auto' (the pipeline's quick preset): TWIN_QUICK_FORCED's forced factor pairs on a full factor grid, else TWIN_QUICK_LABEL
 
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
 PAIR_MODES = ('label', 'factor', 'forced', 'auto')
@@ -89,7 +93,8 @@ def train_disentangler(ds,              # a `FactorDataset` (or `ImageLabelDatas
                        **overrides      # preset keys to change, e.g. mode='label'
                       )->Learner:
     "Train a `Disentangler` with a preset on pairs of `ds[train_idx]`; returns its Learner (`learn.preset`: the settings used)"
-    cfg = resolve_pairs(_preset(preset, **overrides), ds)
+    over = {k: v for k, v in overrides.items() if k != 'mode'}   # applied after pair mode 'auto' is resolved: they win in both modes
+    cfg = _preset(resolve_pairs(_preset(preset, **{k: v for k, v in overrides.items() if k == 'mode'}), ds), **over)
     mode = cfg['mode']
     if mode != 'label' and not getattr(ds, 'is_grid', False):
         warnings.warn(f"mode={mode!r} needs a full factor grid; this dataset has none, so principal-label pairs are used")
@@ -376,7 +381,10 @@ def plot_loss_terms(log,          # a `Learner` with a `TermsLog`, a `TermsLog`,
     df = log.df if isinstance(log, TermsLog) else pd.DataFrame(log)
     if not len(df): raise ValueError("the log is empty: train first")
     terms = [t for t in TERMS if t in df and df[t].notna().any()]   # the terms this loss computed
-    fig, axs = plt.subplots(1, len(terms) + 1, figsize=(2.4 * (len(terms) + 1), 2.2))
+    n = len(terms) + 1; ncol = min(n, 4); nrow = -(-n // ncol)   # a grid of at most 4 panels a row: legible at page width
+    fig, axs = plt.subplots(nrow, ncol, figsize=(2.4 * ncol, 2.1 * nrow), squeeze=False)
+    for ax in axs.flat[n:]: fig.delaxes(ax)
+    axs = list(axs.flat[:n])
     for ax, t in zip(axs, terms):
         ax.plot(df.step, df[t].rolling(smooth, min_periods=1).mean())
         ax.set_title(t); ax.set_xlabel('step')
