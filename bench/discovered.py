@@ -20,6 +20,7 @@ sequential and use the threads torch is given:
     OMP_NUM_THREADS=2 python bench/discovered.py --modes label,forced --seeds 0,1,2
 """
 import json
+from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse
 from detaux_nb.core import artifact_dir
@@ -33,7 +34,7 @@ def main(seeds:str='0,1,2',            # comma-separated disentangler (and clust
          out:str=None,                 # folder of the run folders (default: artifact_dir('bench')/discovered)
          cluster:str='{}',             # JSON dict of clustering settings laid over the quick preset's (e.g. '{"method": "kmeans"}')
          overrides:str='{}'):          # JSON dict of disentangler keys to change (e.g. '{"n_epoch": 2}')
-    root = artifact_dir('bench')/'discovered' if out is None else out
+    root = artifact_dir('bench')/'discovered' if out is None else Path(out)
     res, ds = {m: [] for m in modes.split(',')}, Shapes3DTwin(32)
     for mode in res:
         for seed in map(int, seeds.split(',')):

@@ -8,8 +8,7 @@ its best-tracked factor and the mean over candidates of that NMI.
 
 Part 2 (check, `--heldout`): a dSprites-format file the script writes (a full grid: 3 shapes x 6 scales x 16 x 16
 positions, 64 px, the renderer of 06's tests), through the quick pipeline (principal scale, pair mode auto, so forced
-factor pairs) up to the candidates, once per criterion; prints the chosen candidate and its NMI per criterion. Data
-the criterion was not chosen on.
+factor pairs) up to the candidates, once per criterion; prints the chosen candidate and its NMI per criterion, and writes them to `nbs/03_k_heldout.csv`. Data the criterion was not chosen on.
 
     OMP_NUM_THREADS=2 python bench/k_criteria.py
     OMP_NUM_THREADS=2 python bench/k_criteria.py --heldout
@@ -58,7 +57,7 @@ def main(runs:str=None,         # folder of bench/discovered.py's run folders (d
          heldout:bool=False):   # part 2 instead of part 1
     if heldout:
         root = artifact_dir('bench')/'k_heldout'; root.mkdir(parents=True, exist_ok=True)
-        path = root/'dsprites_grid.npz'
+        path, rows = root/'dsprites_grid.npz', []
         if not path.exists(): write_dsprites_grid(path)
         for crit in K_CRITERIA:
             q = preset('quick')
@@ -68,8 +67,12 @@ def main(runs:str=None,         # folder of bench/discovered.py's run folders (d
             t = pd.read_csv(out/'aux_labels'/'candidates.csv', index_col='subspace')
             ch = json.loads((out/'aux_labels'/'choice.json').read_text())['subspace']
             u = t[t.usable]
+            rows.append(dict(criterion=crit, chosen_subspace=ch, k=int(t.loc[ch, 'k']), best_factor=t.loc[ch, 'best_factor'],
+                             chosen_nmi=round(float(t.loc[ch, 'best_nmi']), 3), best_candidate_nmi=round(float(u.best_nmi.max()), 3),
+                             candidates=' '.join(f"{j}:k{int(r.k)}:{r.best_factor}:{r.best_nmi:.2f}" for j, r in u.iterrows())))
             print(f"heldout criterion={crit} chosen={ch} k={int(t.loc[ch, 'k'])} best_factor={t.loc[ch, 'best_factor']} "
                   f"nmi={t.loc[ch, 'best_nmi']:.3f} candidates=" + ' '.join(f"{j}:k{int(r.k)}:{r.best_factor}:{r.best_nmi:.2f}" for j, r in u.iterrows()), flush=True)
+        pd.DataFrame(rows).to_csv(Path(csv).with_name('03_k_heldout.csv'), index=False)
         return
     root = artifact_dir('bench')/'discovered' if runs is None else Path(runs)
     ds = Shapes3DTwin(32)

@@ -748,8 +748,11 @@ def report_summary(out) -> str:
     m = json.loads((out/'metrics.json').read_text())
     s = pd.DataFrame(m['mtl_summary']); p = pd.DataFrame(m['mtl_paired'])
     aux = m['aux_labels']
+    n_cand = sum(bool(r.get('usable')) for r in m.get('candidates', []))
+    tracks = f"; tracks {aux['best_factor']} at NMI {aux['best_factor_nmi']:.3f}" if aux.get('best_factor') else ''
     lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
-             f"(NMI with principal {aux['principal_nmi']:.3f})", s.to_string(index=False), _verdict(p).replace('**', '')]
+             f"(NMI with principal {aux['principal_nmi']:.3f}{tracks})" + (f", the best of {n_cand} candidate tasks" if n_cand else ''),
+             s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
 
 
