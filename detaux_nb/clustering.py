@@ -560,11 +560,13 @@ def discover_candidates(
         if s < min_spread: r['excluded'] = f"collapsed: variance {s:.3f} of the mean (< {min_spread})"
         elif r['leak'] > max_leak: r['excluded'] = f"principal-bearing: probe {r['leak']:+.3f} above chance (> {max_leak})"
         else:
-            aux = discover_aux_labels(Z[:, k], seed=seed, **cluster_kw)
+            with warnings.catch_warnings(record=True) as caught:   # e.g. 'best k at the top of k_range': a note in the table
+                warnings.simplefilter('always')
+                aux = discover_aux_labels(Z[:, k], seed=seed, **cluster_kw)
             labels[k] = aux
             # quality: cluster structure (silhouette) weighted by the subspace's share of the code's variance (capped
             # at 1): a nearly flat subspace can split into two tight blobs that carry almost nothing of the image
-            r.update(excluded='', k=aux.n_classes, silhouette=aux.silhouette, quality=float(aux.silhouette * min(s, 1.0)),
+            r.update(excluded='', note='; '.join(str(w.message) for w in caught), k=aux.n_classes, silhouette=aux.silhouette, quality=float(aux.silhouette * min(s, 1.0)),
                      principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
                      **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
         rows[k] = r

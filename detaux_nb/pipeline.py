@@ -690,7 +690,8 @@ def _candidate_rows(rows):
     t = pd.DataFrame(rows)
     cols = [c for c in ['subspace', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'spread', 'leak', 'principal_nmi',
                         'best_factor', 'best_nmi', 'excluded'] if c in t]
-    return t[cols].fillna('')
+    t = t[cols].astype(object)
+    return t.where(t.notna(), '')
 
 def _choice_text(m):
     "Which subspace was clustered, why, and a warning when it carries the principal task"

@@ -342,7 +342,9 @@ def contrasting_pair(factors,       # (N, F) factor (or label) matrix of the dat
     pool = np.arange(len(F)) if pool is None else np.asarray(pool)
     if len(pool) < 2: raise ValueError(f"need at least 2 positions to choose a pair from; got {len(pool)}")
     a = pool[0]
-    diff = (F[pool] != F[a]).sum(1) + len(F[0]) * (F[pool, principal] != F[a, principal])   # the principal first
+    n = np.maximum(F.max(0) + 1, 2)
+    far = np.minimum(abs(F[pool] - F[a]), n - abs(F[pool] - F[a])) / n    # circular distance (hues wrap), in [0, 0.5]
+    diff = (F[pool] != F[a]).sum(1) + len(F[0]) * (F[pool, principal] != F[a, principal]) + far.sum(1) / len(F[0])  # ties: farthest
     return int(a), int(pool[int(diff.argmax())])
 
 # %% ../nbs/01b_twin.ipynb #e53f98d6
