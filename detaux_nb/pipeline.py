@@ -6,7 +6,7 @@ Docs: https://detaux-nb.github.io/detaux-nb/pipeline.html.md"""
 
 # %% ../nbs/06_pipeline.ipynb #7f4ee366
 from __future__ import annotations
-import json, hashlib, time, dataclasses, logging, tempfile
+import json, hashlib, time, dataclasses, logging, tempfile, warnings
 from .core import setup_output, short_path
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -487,9 +487,17 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     c, d = run.c, run.dir('aux_labels')
     fit_f = ds.factors[sp['fit']]
     y = fit_f[:, ds.factor_index(c.principal)]
+    fallback = None
     try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, **c.cluster)
-    except ValueError as e: raise ValueError(f"auxiliary labels: {e}") from None
-    if k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
+    except ValueError as e:   # every subspace carries the principal task (easy data): cluster them anyway, flag the choice
+        if 'principal-bearing' not in str(e): raise ValueError(f"auxiliary labels: {e}") from None
+        fallback = str(e)
+        warnings.warn(f"{fallback}; the subspace with the smallest leak is clustered instead, and the report flags it")
+        cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, max_leak=np.inf, **c.cluster)
+        t = cands.table; clustered = t.k.notna()
+        t['usable'] = False; t.loc[clustered, 'excluded'] = [f"principal-bearing: probe {v:+.3f} above chance" for v in t.leak[clustered]]
+    if fallback: k, why = int(cands.table.leak[cands.table.k.notna()].idxmin()), 'the smallest leak, for want of a usable candidate'
+    elif k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
     else: why = f"subspace criterion `{c.select_method}`"
     aux = cands.labels[k] if k in cands.labels else discover_aux_labels(codes['fit'][:, k], seed=c.seed, **c.cluster)
     t = cands.table.assign(chosen=lambda df: df.index == k)
@@ -702,7 +710,9 @@ def _choice_text(m):
     if ch.get('flagged'):
         txt += (f"\n\n**Warning: the chosen subspace carries the principal task**: a linear probe reads the principal labels "
                 f"from it {ch['leak']:+.3f} above chance (more than 0.1), so its clusters are partly the principal task again. "
-                "The default choice (`select_method: candidates`) never picks such a subspace.")
+                + ("No subspace was free of it (every one is principal-bearing, typical of data whose classes differ in "
+                   "everything): the auxiliary task cannot be unrelated to the principal task here." if 'for want of' in ch.get('why', '')
+                   else "The default choice (`select_method: candidates`) never picks such a subspace."))
     return txt
 
 # %% ../nbs/06_pipeline.ipynb #c1dd460f
