@@ -116,6 +116,7 @@ def plot(self:Comparison, metric:str='accuracy'): # 'accuracy' or 'f1'
     a2.axhline(0, color='k', lw=.8)
     a2.errorbar(range(len(p)), p.diff_mean, [p.diff_mean - p.ci_low, p.ci_high - p.diff_mean], fmt='o', color='C0', capsize=5)
     a2.set(xlim=(-.5, len(p) - .5), xticks=range(len(p)), xticklabels=p.arm, ylabel=f'{metric}: arm - STL', title='paired difference (bootstrap CI)')
+    for ax in (a1, a2): plt.setp(ax.get_xticklabels(), rotation=25, ha='right', fontsize=9)   # arm names are long: never overlap
     fig.tight_layout()
     return fig
 

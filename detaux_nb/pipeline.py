@@ -496,9 +496,9 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
         cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, max_leak=np.inf, **c.cluster)
         t = cands.table; clustered = t.k.notna()
         t['usable'] = False; t.loc[clustered, 'excluded'] = [f"principal-bearing: probe {v:+.3f} above chance" for v in t.leak[clustered]]
-    if fallback: k, why = int(cands.table.leak[cands.table.k.notna()].idxmin()), 'the smallest leak, for want of a usable candidate'
+    if fallback: k, why = int(cands.table.leak[cands.table.k.notna()].idxmin()), 'the subspace with the smallest leak, for want of a usable candidate'
     elif k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
-    else: why = f"subspace criterion `{c.select_method}`"
+    else: why = f"the pick of subspace criterion `{c.select_method}`"
     aux = cands.labels[k] if k in cands.labels else discover_aux_labels(codes['fit'][:, k], seed=c.seed, **c.cluster)
     t = cands.table.assign(chosen=lambda df: df.index == k)
     leak = float(t.loc[k, 'leak'])
@@ -704,7 +704,7 @@ def _candidate_rows(rows):
 def _choice_text(m):
     "Which subspace was clustered, why, and a warning when it carries the principal task"
     ch, n = m['subspace'], sum(bool(r.get('usable')) for r in m['candidates'])
-    txt = (f"Clustered subspace: **{ch['subspace']}**, chosen by {ch.get('why', 'criterion `' + str(ch['method']) + '`')}"
+    txt = (f"Clustered subspace: **{ch['subspace']}**, chosen as {ch.get('why', 'the pick of criterion `' + str(ch['method']) + '`')}"
            + (f", among {n} usable candidate tasks (below; every candidate's labels are columns `aux_<subspace>` of "
               "`aux_labels/labels.csv`)." if m['candidates'] else "."))
     if ch.get('flagged'):
