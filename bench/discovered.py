@@ -39,7 +39,9 @@ def main(seeds:str='0,1,2',            # comma-separated disentangler (and clust
     for mode in res:
         for seed in map(int, seeds.split(',')):
             q = preset('quick')
-            dis = dict(q.disentangler, seed=seed, mode='auto' if mode == 'forced' else 'label', **json.loads(overrides))
+            over = json.loads(overrides)
+            dis = dict(q.disentangler, seed=seed, mode='auto' if mode == 'forced' else 'label', **over)
+            if dis.get('forced'): dis['forced'] = dict(dis['forced'], **over)   # the overrides hold in both pair modes
             c = preset('quick', seed=seed, disentangler=dis, labels='used', cluster=json.loads(cluster))
             run = root/f"{mode}_s{seed}"
             run_detaux(c, run, verbose=False, until='aux_labels', overwrite=True)   # a changed clustering redoes only its stage
