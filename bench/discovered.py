@@ -38,11 +38,8 @@ def main(seeds:str='0,1,2',            # comma-separated disentangler (and clust
     res, ds = {m: [] for m in modes.split(',')}, Shapes3DTwin(32)
     for mode in res:
         for seed in map(int, seeds.split(',')):
-            q = preset('quick')
-            over = json.loads(overrides)
-            dis = dict(q.disentangler, seed=seed, mode='auto' if mode == 'forced' else 'label', **over)
-            if dis.get('forced'): dis['forced'] = dict(dis['forced'], **over)   # the overrides hold in both pair modes
-            c = preset('quick', seed=seed, disentangler=dis, labels='used', cluster=json.loads(cluster))
+            dis = dict(seed=seed, mode='auto' if mode == 'forced' else 'label', **json.loads(overrides))  # laid over the preset's
+            c = preset('quick', seed=seed, disentangler=dis, labels='used', cluster=json.loads(cluster))   # (both pair modes)
             run = root/f"{mode}_s{seed}"
             run_detaux(c, run, verbose=False, until='aux_labels', overwrite=True)   # a changed clustering redoes only its stage
             t = pd.read_csv(run/'aux_labels'/'candidates.csv', index_col='subspace')

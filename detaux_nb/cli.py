@@ -15,12 +15,6 @@ from .core import setup_output, short_path
 
 
 # %% ../nbs/06b_cli.ipynb #088f6d59
-def _with(dis:dict, **kv) -> dict:
-    "The disentangler section with `kv` set, in its `forced` settings too (pair mode 'auto') where they hold the key"
-    res = dict(dis, **kv)
-    if isinstance(res.get('forced'), dict): res['forced'] = {**res['forced'], **{k: v for k, v in kv.items() if k in res['forced']}}
-    return res
-
 def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: the base a partial config file is laid over)
                config:str=None, # a YAML or JSON config file
                out:str='runs/detaux', # run folder
@@ -43,6 +37,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
                save_config:str=None): # write the resulting config here and exit
     "Run the Detaux pipeline"
     from detaux_nb.pipeline import DetauxConfig, ConfigError, check_device, parse_data_spec, run_detaux, preset as preset_config
+    from detaux_nb.pipeline import _merge_section   # a disentangler setting given also replaces its 'forced' twin (pair mode 'auto')
     given = dict(data=data, principal=principal, size=size, arch=arch, epochs=epochs, pairs=pairs, mtl_epochs=mtl_epochs,
                  mtl_train=mtl_train, pair_mode=pair_mode, seeds=seeds, cluster=cluster, n_clusters=n_clusters, device=device)
     c = DetauxConfig.load(config, base=preset) if config else preset_config(preset)
@@ -53,11 +48,11 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
         try: kind = parse_data_spec(data)[0]
         except ValueError as e: raise ValueError(f"--data {data}: {e}") from None
         if principal is None and kind == 'folder': d['principal'] = 'label'
-    if arch is not None: d['disentangler'] = _with(d['disentangler'], arch=arch)
+    if arch is not None: d['disentangler'] = _merge_section('disentangler', d['disentangler'], dict(arch=arch))
     if strict: d['strict'] = True
     if pair_mode is not None: d['disentangler'] = dict(d['disentangler'], mode=pair_mode)
-    if epochs is not None: d['disentangler'] = _with(d['disentangler'], n_epoch=epochs)
-    if pairs is not None: d['disentangler'] = _with(d['disentangler'], n_train=pairs)
+    if epochs is not None: d['disentangler'] = _merge_section('disentangler', d['disentangler'], dict(n_epoch=epochs))
+    if pairs is not None: d['disentangler'] = _merge_section('disentangler', d['disentangler'], dict(n_train=pairs))
     if mtl_epochs is not None: d['mtl'] = dict(d['mtl'], n_epoch=mtl_epochs)
     if mtl_train is not None: d['mtl'] = dict(d['mtl'], n_train=mtl_train)
     if backbone is not None: d['mtl'] = dict(d['mtl'], backbone=backbone)

@@ -26,7 +26,7 @@ from .metrics import probe_accuracy
 # %% auto #0
 __all__ = ['METHODS', 'NOISE_MODES', 'K_CRITERIA', 'AuxLabels', 'discover_aux_labels', 'k_scores', 'choose_k',
            'assign_by_reachability', 'nearest_mean_labels', 'save_aux_labels', 'load_aux_labels', 'LabelReport',
-           'label_report', 'plot_contingency', 'plot_embedding', 'Candidates', 'discover_candidates']
+           'label_report', 'plot_contingency', 'plot_embedding', 'NoCandidate', 'Candidates', 'discover_candidates']
 
 # %% ../nbs/03_clustering.ipynb #eac36f7b
 @dataclass(repr=False)
@@ -516,6 +516,10 @@ def plot_embedding(
     return ax
 
 # %% ../nbs/03_clustering.ipynb #1d777822
+class NoCandidate(ValueError):
+    "No subspace is usable as a candidate task; `table` says why each was excluded (spread and leak of every one)"
+    def __init__(self, msg, table): super().__init__(msg); self.table = table
+
 @dataclass(repr=False)
 class Candidates:
     "Every non-principal subspace considered as an auxiliary task: a table, the labels of the usable ones, the default choice"
@@ -574,7 +578,7 @@ def discover_candidates(
     table.insert(0, 'usable', table.excluded.eq(''))
     if not labels:
         why = '; '.join(f"subspace {k}: {r['excluded']}" for k, r in rows.items())
-        raise ValueError(f"no usable candidate subspace among {subs}: {why}")
+        raise NoCandidate(f"no usable candidate subspace among {subs}: {why}", table)
     nmis = [c for c in table.columns if c.startswith('nmi_') and c[4:] in facs and not np.array_equal(facs[c[4:]], y)]
     if nmis:
         use = table[table.usable]

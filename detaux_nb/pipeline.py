@@ -487,22 +487,21 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     c, d = run.c, run.dir('aux_labels')
     fit_f = ds.factors[sp['fit']]
     y = fit_f[:, ds.factor_index(c.principal)]
-    fallback = None
     try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, **c.cluster)
-    except ValueError as e:   # every subspace carries the principal task (easy data): cluster them anyway, flag the choice
-        if 'principal-bearing' not in str(e): raise ValueError(f"auxiliary labels: {e}") from None
-        fallback = str(e)
-        warnings.warn(f"{fallback}; the subspace with the smallest leak is clustered instead, and the report flags it")
-        cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, max_leak=np.inf, **c.cluster)
-        t = cands.table; clustered = t.k.notna()
-        t['usable'] = False; t.loc[clustered, 'excluded'] = [f"principal-bearing: probe {v:+.3f} above chance" for v in t.leak[clustered]]
-    if fallback: k, why = int(cands.table.leak[cands.table.k.notna()].idxmin()), 'the subspace with the smallest leak, for want of a usable candidate'
-    elif k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
-    else: why = f"the pick of subspace criterion `{c.select_method}`"
+    except NoCandidate as e:   # every subspace collapsed or carries the principal task (e.g. classes that differ in everything)
+        t = e.table
+        if not t.excluded.str.startswith('principal-bearing').any(): raise ValueError(f"auxiliary labels: {e}") from None
+        warnings.warn(f"{e}; the subspace with the smallest leak is clustered instead, and the report flags it")
+        k = int(t.leak[~t.excluded.str.startswith('collapsed')].idxmin())
+        cands, why, fallback = Candidates(t, {}, k), 'the subspace with the smallest leak, for want of a usable candidate', True
+    else:
+        fallback = False
+        if k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
+        else: why = f"the pick of subspace criterion `{c.select_method}`"
     aux = cands.labels[k] if k in cands.labels else discover_aux_labels(codes['fit'][:, k], seed=c.seed, **c.cluster)
     t = cands.table.assign(chosen=lambda df: df.index == k)
     leak = float(t.loc[k, 'leak'])
-    choice = dict(subspace=int(k), method=c.select_method, why=why, leak=leak, flagged=leak > 0.1,
+    choice = dict(subspace=int(k), method=c.select_method, why=why, leak=leak, flagged=leak > 0.1, fallback=fallback,
                   excluded=t.loc[k, 'excluded'] or None)
     Zk = codes['fit'][:, k]
     test = nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])
@@ -515,8 +514,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
-    others = {j: a.labels for j, a in cands.labels.items()}
-    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=others)
+    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates={j: a.labels for j, a in cands.labels.items()})
     return aux.labels, test
 
 def _flat(df):
@@ -528,51 +526,44 @@ def _flat(df):
 def _load_aux(run):
     return load_aux_labels(run.out/'aux_labels'/'aux').labels, np.load(run.out/'aux_labels'/'test_labels.npy')
 
-def _chosen(out) -> int:
-    "The subspace a finished run clustered for its auxiliary task (runs made before candidates: the subspace stage's choice)"
+def _choice(out) -> dict:
+    "How a finished run chose the subspace it clustered (runs made before candidates: the subspace stage's choice)"
     f = Path(out)/'aux_labels'/'choice.json'
-    return json.loads((f if f.exists() else Path(out)/'subspace'/'choice.json').read_text())['subspace']
-
+    return json.loads((f if f.exists() else Path(out)/'subspace'/'choice.json').read_text())
 
 # %% ../nbs/06_pipeline.ipynb #72eab2a6
-def _assign(model, data, rules, bs=20_000):
+def _assign(model, data, rules, bs=20_000) -> list:
     "Labels of every image of `data` (a dataset or uint8 images) under each rule `(k, Zfit, aux_fit)`: nearest class mean in subspace k"
-    if isinstance(rules, tuple): rules = [rules]
     out = [[] for _ in rules]
     for i in range(0, len(data), bs):
         part = data.subset(np.arange(i, min(i + bs, len(data)))) if hasattr(data, 'subset') else data[i:i + bs]
         Z = encode(model, part)                                  # one encoding serves every rule
         for o, (k, Zfit, aux_fit) in zip(out, rules): o.append(nearest_mean_labels(Zfit, aux_fit, Z[:, k]))
-    res = [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
-    return res if len(res) > 1 else res[0]
+    return [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
 
 def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None,
-                 candidates:dict|None=None # {subspace: fit-set labels} of the other candidate tasks: columns `aux_<subspace>`
+                 candidates:dict|None=None # {subspace: fit-set labels} of every candidate task: columns `aux_<subspace>`
                 ) -> Path:
     "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split, the label's source and every candidate's label"
     c, n = run.c, len(ds)
-    cand = {j: v for j, v in (candidates or {}).items()}
-    subs = [k] + list(cand)
-    fits = [aux_fit] + list(cand.values())
-    tests = [aux_test] + [nearest_mean_labels(codes['fit'][:, j], v, codes['test'][:, j]) for j, v in cand.items()]
-    labs = [np.full(n, -1, np.int64) for _ in subs]
-    source = np.full(n, 'assigned', object)
-    for lab, f, t in zip(labs, fits, tests): lab[sp['fit']], lab[sp['mtl_test']] = f, t
-    source[sp['fit']] = 'fit'
-    rest = np.flatnonzero(labs[0] < 0) if c.labels == 'all' else np.zeros(0, np.int64)
+    fits = {k: aux_fit, **(candidates or {})}                   # the chosen subspace once, first
+    tests = {j: aux_test if j == k else nearest_mean_labels(codes['fit'][:, j], f, codes['test'][:, j]) for j, f in fits.items()}
+    labs = {j: np.full(n, -1, np.int64) for j in fits}
+    for j, lab in labs.items(): lab[sp['fit']], lab[sp['mtl_test']] = fits[j], tests[j]
+    source = np.full(n, 'assigned', object); source[sp['fit']] = 'fit'
+    rest = np.flatnonzero(labs[k] < 0) if c.labels == 'all' else np.zeros(0, np.int64)
     if len(rest):
         model = model if model is not None else _load_model(run, ds)
         if c.device: model = model.to(c.device)
-        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, f in zip(subs, fits)])
-        for lab, g in zip(labs, got if len(subs) > 1 else [got]): lab[rest] = g
-    keep = np.flatnonzero(labs[0] >= 0)
+        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, f in fits.items()])
+        for lab, g in zip(labs.values(), got): lab[rest] = g
+    keep = np.flatnonzero(labs[k] >= 0)
     split = np.full(n, 'unused', object); split[sp['train']], split[sp['test']] = 'train', 'test'
     df = pd.DataFrame(dict(key=ds.subset(keep).image_keys(), principal=ds.factors[keep, ds.factor_index(c.principal)]))
     if getattr(ds, 'classes', None) is not None: df['principal_class'] = np.asarray(ds.classes, object)[df.principal]
-    df = df.assign(aux=labs[0][keep], split=split[keep], aux_source=source[keep],
-                   **{f'aux_{j}': lab[keep] for j, lab in zip(subs[1:], labs[1:])})
+    df = df.assign(aux=labs[k][keep], split=split[keep], aux_source=source[keep],
+                   **{f'aux_{j}': labs[j][keep] for j in (candidates or {})})
     return atomic_write(run.out/'aux_labels'/'labels.csv', lambda tmp: df.to_csv(tmp, index=False))
-
 
 # %% ../nbs/06_pipeline.ipynb #4f075dd7
 def _in_channels(state): return int(next(v for v in state.values() if v.ndim == 4).shape[1])  # the encoder's first conv
@@ -607,10 +598,10 @@ def label_images(run, # a run folder whose aux_labels stage is done
         imgs = load_data(dataclasses.replace(c, strict=strict), data); keys = imgs.image_keys()
     else:
         imgs = resized(FactorDataset(_as_uint8_images(data), np.zeros(len(data), np.int64)), c.size); keys = imgs.image_keys()
-    k = _chosen(run)
+    k = _choice(run)['subspace']
     with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit'][:, k]
     aux_fit = load_aux_labels(run/'aux_labels'/'aux').labels
-    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, (k, Zfit, aux_fit))))
+    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, [(k, Zfit, aux_fit)])[0]))
     if out is not None: atomic_write(out, lambda tmp: df.to_csv(tmp, index=False))
     return df
 
@@ -652,10 +643,9 @@ def collect_metrics(out) -> dict:
     runs, summary, paired = rd('mtl', 'runs.csv'), rd('mtl', 'summary.csv'), rd('mtl', 'paired.csv')
     gate = rd('mtl', 'gate.csv').to_dict('records') if (out/'mtl'/'gate.csv').exists() else []
     stages = {s: json.loads((out/s/'stage.json').read_text()) for s in STAGES[:-1] if (out/s/'stage.json').exists()}
-    choice = out/'aux_labels'/'choice.json'
     cands = out/'aux_labels'/'candidates.csv'
     return dict(config=json.loads((out/'config.json').read_text()),
-                subspace=json.loads((choice if choice.exists() else out/'subspace'/'choice.json').read_text()),
+                subspace=_choice(out),
                 candidates=pd.read_csv(cands).to_dict('records') if cands.exists() else [],
                 subspace_scores=rd('subspace', 'scores.csv').to_dict('records'),
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
@@ -711,8 +701,8 @@ def _choice_text(m):
         txt += (f"\n\n**Warning: the chosen subspace carries the principal task**: a linear probe reads the principal labels "
                 f"from it {ch['leak']:+.3f} above chance (more than 0.1), so its clusters are partly the principal task again. "
                 + ("No subspace was free of it (every one is principal-bearing, typical of data whose classes differ in "
-                   "everything): the auxiliary task cannot be unrelated to the principal task here." if 'for want of' in ch.get('why', '')
-                   else "The default choice (`select_method: candidates`) never picks such a subspace."))
+                   "everything): the auxiliary task cannot be unrelated to the principal task here."
+                   if ch.get('fallback') else "The default choice (`select_method: candidates`) never picks such a subspace."))
     return txt
 
 # %% ../nbs/06_pipeline.ipynb #c1dd460f
