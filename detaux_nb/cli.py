@@ -23,6 +23,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
                size:int=None, # image side fed to the networks
                arch:str=None, # disentangler architecture: auto (by size: 32 conv32, 64 conv64, larger resnet18), conv32, conv64, resnet18
                pair_mode:str=None, # disentangler pairs: auto (forced factor pairs on a full factor grid, else label pairs), label, forced
+               aux:str=None, # the task MTL learns: screen (the candidate a validation screen picks) or select (the select_method's pick, no screen)
                epochs:int=None, # disentangler epochs
                pairs:int=None, # disentangler training pairs per epoch
                mtl_epochs:int=None, # epochs of each STL/MTL run
@@ -39,10 +40,10 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
     from detaux_nb.pipeline import DetauxConfig, ConfigError, check_device, parse_data_spec, run_detaux, preset as preset_config
     from detaux_nb.pipeline import _merge_section   # a disentangler setting given also replaces its 'forced' twin (pair mode 'auto')
     given = dict(data=data, principal=principal, size=size, arch=arch, epochs=epochs, pairs=pairs, mtl_epochs=mtl_epochs,
-                 mtl_train=mtl_train, pair_mode=pair_mode, seeds=seeds, cluster=cluster, n_clusters=n_clusters, device=device)
+                 mtl_train=mtl_train, pair_mode=pair_mode, aux=aux, seeds=seeds, cluster=cluster, n_clusters=n_clusters, device=device)
     c = DetauxConfig.load(config, base=preset) if config else preset_config(preset)
     d = c.to_dict()
-    for k, v in dict(data=data, principal=principal, size=size, device=device).items():
+    for k, v in dict(data=data, principal=principal, size=size, device=device, aux=aux).items():
         if v is not None: d[k] = v
     if data is not None:
         try: kind = parse_data_spec(data)[0]
@@ -73,7 +74,7 @@ def detaux_run(preset:str='quick', # preset: 'quick' or 'paper' (with --config: 
     if save_config: return print(f"wrote {c.save(save_config)}")
     run_detaux(c, out, overwrite=overwrite)
 
-FLAG_KEYS = {'data': 'data', 'principal': 'principal', 'size': 'size', 'disentangler.arch': 'arch', 'disentangler.mode': 'pair_mode', 'disentangler.n_epoch': 'epochs',
+FLAG_KEYS = {'data': 'data', 'principal': 'principal', 'size': 'size', 'disentangler.arch': 'arch', 'disentangler.mode': 'pair_mode', 'aux': 'aux', 'disentangler.n_epoch': 'epochs',
              'disentangler.n_train': 'pairs', 'mtl.n_epoch': 'mtl_epochs', 'mtl.n_train': 'mtl_train', 'seeds': 'seeds',
              'cluster.method': 'cluster', 'cluster.n_clusters': 'n_clusters', 'device': 'device'}  # config key -> the flag that sets it
 

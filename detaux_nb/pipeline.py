@@ -21,19 +21,22 @@ from .mtl import *
 from .images import *
 from .images import _as_uint8_images
 from .compare import *
+from .screen import screen_candidates
 from .clustering import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MTL_PAPER', 'PRESETS', 'GATE_K', 'STAGES', 'log', 'DetauxConfig', 'ConfigError',
-           'check_device', 'preset', 'resolve_arch', 'parse_data_spec', 'load_data', 'stage_hashes', 'Run',
-           'unfinished_stages', 'stage_split', 'stage_disentangler', 'stage_codes', 'stage_subspace',
-           'stage_aux_labels', 'write_labels', 'label_images', 'stage_mtl', 'collect_metrics', 'write_report',
-           'report_summary', 'check_run', 'run_detaux']
+__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'SCREEN_QUICK', 'MTL_PAPER', 'AUX_MODES', 'PRESETS', 'GATE_K', 'STAGES', 'log',
+           'DetauxConfig', 'ConfigError', 'check_device', 'preset', 'resolve_arch', 'parse_data_spec', 'load_data',
+           'stage_hashes', 'Run', 'unfinished_stages', 'stage_split', 'stage_disentangler', 'stage_codes',
+           'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_screen', 'stage_mtl',
+           'collect_metrics', 'write_report', 'report_summary', 'check_run', 'run_detaux']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
 QUICK_CLUSTER = dict(method='gmm', n_clusters='auto', fit_size=5000)  # components chosen by BIC on 5,000 codes per subspace (03_clustering)
+SCREEN_QUICK = dict(max_candidates=4, n_epoch=15, inner_pct=0.25, margin_k=1.0)  # `screen_candidates`: the 4 best candidates by quality,
+# 15 epochs per run on each seed's inner split; margin: 1 sd of STL's inner validation accuracy (the rest follows the mtl section)
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.1)
 
@@ -49,6 +52,8 @@ class DetauxConfig:
     disentangler: dict = field(default_factory=lambda: dict(TWIN_QUICK_AUTO, arch='auto')) # preset, see `TWIN_QUICK_AUTO` / `TWIN_PAPER`; mode 'auto': forced pairs on a full factor grid; arch 'auto': chosen by `size`; its `size` is always `size`
     n_fit: int = 20_000 # training images encoded to choose the subspace and fit the clustering
     select_method: str = 'candidates' # 'candidates': the best candidate task (`discover_candidates`), or a `select_subspace` criterion
+    aux: str = 'screen' # the task MTL trains: 'screen' (the candidate a validation screen picks, `screen_candidates`) or 'select' (`select_method`'s pick)
+    screen: dict = field(default_factory=lambda: dict(SCREEN_QUICK)) # screen settings, with aux 'screen' (trunk, images and optimiser: the mtl section's)
     cluster: dict = field(default_factory=lambda: dict(QUICK_CLUSTER)) # `discover_aux_labels` arguments, for every candidate subspace
     mtl: dict = field(default_factory=lambda: dict(MTL_QUICK)) # multi-task stage settings
     seeds: list = field(default_factory=lambda: [0, 1, 2]) # seeds of the STL/MTL comparison
@@ -119,7 +124,7 @@ class ConfigError(ValueError):
         self.key, self.value, self.expected = key, value, expected
         super().__init__(f"{where + ': ' if where else ''}{key}={value!r}: {expected}")
 
-_SECTIONS = ('disentangler', 'mtl', 'cluster')   # dict fields: a partial one is laid over the preset's
+_SECTIONS = ('disentangler', 'mtl', 'cluster', 'screen')   # dict fields: a partial one is laid over the preset's
 
 def _merge_section(name, base:dict, over:dict) -> dict:
     "`over` laid over `base`, key by key (nested dicts such as `loss_kw` are replaced whole; a disentangler key also replaces its `forced` twin); a cluster section naming another method replaces the base"
@@ -169,7 +174,9 @@ def _check_range(key, v, name):
     if name == 'lr' and not v > 0: raise ConfigError(key, v, "must be > 0")
     if name in ('wd', 'noise') and not v >= 0: raise ConfigError(key, v, "must be >= 0")
     if name == 'p' and not 0 <= v <= 1: raise ConfigError(key, v, "must lie in [0, 1]")
-    if name in ('valid_pct', 'test_pct') and not 0 < v < 1: raise ConfigError(key, v, "must lie in (0, 1)")
+    if name in ('valid_pct', 'test_pct', 'inner_pct') and not 0 < v < 1: raise ConfigError(key, v, "must lie in (0, 1)")
+    if name == 'max_candidates' and v < 1: raise ConfigError(key, v, "must be an integer >= 1")
+    if name == 'margin_k' and not v >= 0: raise ConfigError(key, v, "must be >= 0")
     if isinstance(v, float) and not np.isfinite(v): raise ConfigError(key, v, "must be finite")
 
 def _check_section(name, d:dict, refs:list, choices:dict):
@@ -219,6 +226,8 @@ def _check_cluster(d:dict):
         if not (isinstance(ks, (list, tuple)) and ks and all(_type_ok(k, int) and k >= 2 for k in ks)):
             raise ConfigError('cluster.k_range', d['k_range'], "must be a list of integers >= 2")
 
+AUX_MODES = ('screen', 'select')   # how the task MTL trains is chosen among the candidates
+
 def _check_config(c):
     "Every field's type and range, the sections' keys and values: one check of the whole config, before any work"
     import typing
@@ -231,6 +240,8 @@ def _check_config(c):
     if c.split not in ('auto', 'shapes3d', 'random'): raise ConfigError('split', c.split, "expected 'auto', 'shapes3d' or 'random'")
     if c.labels not in ('all', 'used'): raise ConfigError('labels', c.labels, "labels must be 'all' or 'used'")
     if c.select_method not in ('candidates', *SELECT_METHODS): raise ConfigError('select_method', c.select_method, f"expected one of {['candidates', *SELECT_METHODS]}")
+    if c.aux not in AUX_MODES: raise ConfigError('aux', c.aux, f"expected one of {list(AUX_MODES)}")
+    _check_section('screen', c.screen, [SCREEN_QUICK], {})
     if not c.seeds: raise ConfigError('seeds', c.seeds, "seeds must name at least one seed")
     for s in c.seeds:
         if not _type_ok(s, int) or s < 0: raise ConfigError('seeds', c.seeds, f"every seed must be an integer >= 0 (got {s!r})")
@@ -268,7 +279,7 @@ def check_device(device # 'cpu', 'cuda', 'cuda:1', 'mps' or None (CUDA when avai
 PRESETS = dict(
     quick=lambda: DetauxConfig(),
     paper=lambda: DetauxConfig(size=64, disentangler=dict(TWIN_PAPER, arch='auto'), n_fit=50_000,
-                               cluster=dict(method='hdbscan', min_cluster_size=200), mtl=dict(MTL_PAPER)),
+                               cluster=dict(method='hdbscan', min_cluster_size=200), mtl=dict(MTL_PAPER), aux='select'),
 )
 
 def preset(name:str, # 'quick' or 'paper'
@@ -316,7 +327,7 @@ def load_data(c:DetauxConfig, # the run's config
 # %% ../nbs/06_pipeline.ipynb #5bf81c53
 GATE_K = 1.0  # the report's gate: keep MTL on a seed only if its validation gain beats 1 sd of STL's validation accuracy
 
-STAGES = ['split', 'disentangler', 'codes', 'subspace', 'aux_labels', 'mtl', 'report']
+STAGES = ['split', 'disentangler', 'codes', 'subspace', 'aux_labels', 'screen', 'mtl', 'report']
 
 def _stage_inputs(c:DetauxConfig):
     "For each stage, the config fields it depends on directly"
@@ -325,6 +336,7 @@ def _stage_inputs(c:DetauxConfig):
     labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
     return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
                 subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, **labels),
+                screen=dict(aux=c.aux, **(dict(screen=c.screen, mtl=c.mtl, seeds=c.seeds) if c.aux == 'screen' else {})),
                 mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control, gate_k=GATE_K), report={})
 
 def _preset_of(c:DetauxConfig) -> dict:
@@ -515,6 +527,10 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
     write_labels(run, ds, sp, codes, k, aux.labels, test, candidates={j: a.labels for j, a in cands.labels.items()})
+    order = t[t.usable].sort_values('quality', ascending=False, kind='stable').index if 'usable' in t and not fallback else []
+    labs = {f'{s}_{j}': a for j in order for s, a in (('fit', cands.labels[j].labels),    # every candidate, best quality first
+                                                     ('test', nearest_mean_labels(codes['fit'][:, j], cands.labels[j].labels, codes['test'][:, j])))}
+    atomic_write(d/'candidates.npz', lambda tmp: np.savez(tmp, order=np.asarray(order, np.int64), **labs))
     return aux.labels, test
 
 def _flat(df):
@@ -606,9 +622,50 @@ def label_images(run, # a run folder whose aux_labels stage is done
     return df
 
 # %% ../nbs/06_pipeline.ipynb #f604fdc6
-def stage_mtl(run:Run, ds:FactorDataset, sp:dict, aux_fit, aux_test):
-    "STL vs MTL (and the random-label control) over the seeds"
+def _candidate_labels(run, j):
+    "(fit, test) labels of candidate subspace `j`, as the aux_labels stage kept them"
+    with np.load(run.out/'aux_labels'/'candidates.npz') as f: return f[f'fit_{j}'], f[f'test_{j}']
+
+def stage_screen(run:Run, ds:FactorDataset, sp:dict) -> dict:
+    "Choose the task MTL trains: by a validation screen of the candidates (aux 'screen') or `select_method`'s pick (aux 'select')"
+    c, d = run.c, run.dir('screen')
+    picked = _choice(run.out)
+    choice = dict(aux=c.aux, chosen=picked['subspace'], trained=picked['subspace'])
+    if c.aux == 'select': choice['reason'] = f"aux 'select': the subspace `{c.select_method}` picks, no screen"
+    else:
+        with np.load(run.out/'aux_labels'/'candidates.npz') as f: order = [int(j) for j in f['order']]
+        if not order:   # every subspace collapsed or principal-bearing: nothing to screen
+            t = pd.read_csv(run.out/'aux_labels'/'candidates.csv', index_col='subspace')
+            choice.update(chosen=None, reason="no usable candidate (" + '; '.join(f"subspace {k}: {r}" for k, r in t.excluded.items())
+                          + f"); STL recommended (MTL below trains subspace {picked['subspace']}, for reference only)")
+        else:
+            m, s = c.mtl, c.screen
+            pos = np.concatenate([sp['fit'], sp['mtl_test']])
+            cands = {f'aux_{j}': np.concatenate(_candidate_labels(run, j)).astype(np.int64) for j in order}
+            t0 = time.time()
+            scr = screen_candidates(ds.subset(pos), c.principal, cands, np.arange(len(sp['fit'])), seeds=c.seeds, n_train=m['n_train'],
+                                    valid_pct=m['valid_pct'], inner_pct=s['inner_pct'], max_candidates=s['max_candidates'],
+                                    n_epoch=s['n_epoch'], bs=m['bs'], backbone=m['backbone'], weighting=m['weighting'], lr=m['lr'],
+                                    wd=m['wd'], noise=m['noise'], size=c.size, k=s['margin_k'], margin=0. if len(c.seeds) < 2 else None,
+                                    cache=d/'runs_cache.csv', device=c.device)
+            secs = time.time() - t0
+            info = pd.read_csv(run.out/'aux_labels'/'candidates.csv', index_col='subspace')
+            t = scr.table.assign(subspace=scr.table.candidate.str[4:].astype(int))
+            t = t.join(info[[k for k in ('k', 'quality', 'principal_nmi', 'best_factor', 'best_nmi') if k in info]], on='subspace')
+            atomic_write(d/'table.csv', lambda tmp: t.to_csv(tmp, index=False))
+            atomic_write(d/'runs.csv', lambda tmp: scr.runs.to_csv(tmp, index=False))
+            top = int(t.subspace.iloc[0])
+            choice.update(chosen=None if scr.chosen is None else int(scr.chosen[4:]), trained=top, margin=scr.margin, seconds=round(secs, 1),
+                          n_runs=len(scr.runs), reason=scr.reason + ('' if scr.chosen else f" (MTL below trains subspace {top}, the best screened, for reference only)"))
+    atomic_write(d/'choice.json', lambda tmp: Path(tmp).write_text(json.dumps(choice, indent=2, default=_plain)))
+    return choice
+
+def _load_screen(run): return json.loads((run.out/'screen'/'choice.json').read_text())
+
+def stage_mtl(run:Run, ds:FactorDataset, sp:dict, aux_fit, aux_test, screen:dict|None=None):
+    "STL vs MTL with the chosen task (and the random-label control) over the seeds"
     c, d = run.c, run.dir('mtl')
+    if screen and screen['trained'] != _choice(run.out)['subspace']: aux_fit, aux_test = _candidate_labels(run, screen['trained'])
     pos = np.concatenate([sp['fit'], sp['mtl_test']])
     sub = ds.subset(pos)
     n_fit = len(sp['fit'])
@@ -644,8 +701,11 @@ def collect_metrics(out) -> dict:
     gate = rd('mtl', 'gate.csv').to_dict('records') if (out/'mtl'/'gate.csv').exists() else []
     stages = {s: json.loads((out/s/'stage.json').read_text()) for s in STAGES[:-1] if (out/s/'stage.json').exists()}
     cands = out/'aux_labels'/'candidates.csv'
+    scr = out/'screen'/'choice.json'
     return dict(config=json.loads((out/'config.json').read_text()),
                 subspace=_choice(out),
+                screen=json.loads(scr.read_text()) if scr.exists() else None,
+                screen_table=rd('screen', 'table.csv').to_dict('records') if (out/'screen'/'table.csv').exists() else [],
                 candidates=pd.read_csv(cands).to_dict('records') if cands.exists() else [],
                 subspace_scores=rd('subspace', 'scores.csv').to_dict('records'),
                 aux_labels=aux, mtl_runs=runs.to_dict('records'), mtl_summary=summary.to_dict('records'),
@@ -668,6 +728,9 @@ def _verdict(paired):
 def _recommendation(m):
     "The report's default recommendation: the gated model, seed by seed, with the rule and its test accuracy"
     gate, paired = pd.DataFrame(m.get('mtl_gate') or []), pd.DataFrame(m['mtl_paired'])
+    scr = m.get('screen') or {}
+    if scr.get('aux') == 'screen' and scr.get('chosen') is None:
+        return f"**Recommendation: the single-task model: the screen chose no auxiliary task.** {scr['reason']}."
     if gate.empty: return ("No gate: it needs at least 2 seeds to set its margin from the seed-to-seed spread. "
                            "Without it, ship MTL only if the paired difference below excludes 0 on the positive side.")
     kept = gate.kept.str.startswith('MTL').sum()
@@ -690,6 +753,37 @@ def _candidate_rows(rows):
                         'best_factor', 'best_nmi', 'excluded'] if c in t]
     t = t[cols].astype(object)
     return t.where(t.notna(), '')
+
+def _trained_text(m) -> str:
+    "Which candidate the MTL arm trains, and how it was chosen"
+    scr = m.get('screen')
+    if not scr: return ''
+    how = ("the screen's choice" if scr['aux'] == 'screen' and scr['chosen'] is not None else
+           "the best screened candidate, which the screen did not choose" if scr['aux'] == 'screen' else f"the pick of `{m['config']['select_method']}`")
+    return f"`MTL:discovered` learns the labels of subspace **{scr['trained']}** ({how}; see *The screen* below)." if scr['aux'] == 'screen' else \
+           f"`MTL:discovered` learns the labels of subspace **{scr['trained']}** ({how})."
+
+def _screen_text(m) -> list:
+    "The report's screen section: its table, its choice, and the splits that keep the gate and the test honest"
+    scr, c = m.get('screen'), m['config']
+    if not scr or scr['aux'] != 'screen': return []
+    mt = c['mtl']
+    out = ["### The screen: what each candidate does to the principal task", ""]
+    if m.get('screen_table'):
+        t = pd.DataFrame(m['screen_table'])
+        cols = ([k for k in ['candidate', 'subspace', 'k', 'principal_nmi', 'best_factor', 'best_nmi', 'gain_mean', 'gain_sd'] if k in t]
+                + [k for k in t if k.startswith('gain_seed')] + ['best_on_seeds', 'seconds'])
+        out += [f"The {len(t)} best candidates by quality, each trained with the principal task for {c['screen']['n_epoch']} epochs per seed; "
+                "gain: the principal task's inner-validation accuracy minus STL's, same images and seed.", "",
+                _md_table(t[cols].astype(object).where(t[cols].notna(), '')), ""]
+    ch = scr['chosen']
+    out += [f"**The screen's choice: {'subspace ' + str(ch) if ch is not None else 'none (STL)'}.** {scr['reason']}."
+            + (f" Screen time {scr['seconds']:.0f} s ({scr['n_runs']} runs)." if 'seconds' in scr else ''), "",
+            f"Splits: each seed draws {mt['n_train']} training images and carves {mt['valid_pct']:.0%} of them for validation, which selects "
+            "the epoch and which the gate reads; the test split is read once per run. The screen trains and scores on each seed's training "
+            f"images minus every seed's validation carve ({c['screen']['inner_pct']:.0%} of them as inner validation): its choice never "
+            "sees the gate's images or the test split.", ""]
+    return out
 
 def _choice_text(m):
     "Which subspace was clustered, why, and a warning when it carries the principal task"
@@ -717,7 +811,7 @@ def write_report(out) -> Path:
           f"d={c['disentangler']['d']}, {c['disentangler']['n_epoch']} epochs of {c['disentangler']['n_train']:,} "
           f"{_PAIRS.get(c['disentangler']['mode'], c['disentangler']['mode'])}; clustering {c['cluster']}; multi-task {c['mtl']['backbone']} backbone, "
           f"{c['mtl']['n_train']} training images per seed, seeds {c['seeds']}. Full config: `config.json`.", "",
-          "## Did multi-task learning with the discovered task help?", "", _recommendation(m), "", _verdict(paired), "",
+          "## Did multi-task learning with the discovered task help?", "", _trained_text(m), "", _recommendation(m), "", _verdict(paired), "",
           _md_table(summary), "", "Paired differences to STL (mean over seeds, bootstrap interval):", "",
           _md_table(paired), "", "![comparison](mtl/comparison.png)", "",
           *(["Which model the gate kept on each seed, and why:", "", _md_table(pd.DataFrame(m['mtl_gate'])[['seed', 'kept', 'val_gain', 'margin', 'accuracy', 'reason']]), ""]
@@ -726,6 +820,7 @@ def write_report(out) -> Path:
           "![swap grid](disentangler/swap_grid.png)", "", "![loss terms](disentangler/loss_terms.png)", "",
           "## Candidate tasks and the choice", "", _choice_text(m), "",
           *([_md_table(_candidate_rows(m['candidates'])), ""] if m['candidates'] else []),
+          *_screen_text(m),
           "Every subspace's scores against the principal labels:", "", _md_table(scores), "", "![subspace scores](subspace/scores.png)", "",
           "## Discovered auxiliary labels", "",
           f"{aux['n_classes']} classes by {aux['method']}; noise {aux['noise_frac']:.1%}; silhouette {aux['silhouette']:.3f}. "
@@ -751,8 +846,10 @@ def report_summary(out) -> str:
     aux = m['aux_labels']
     n_cand = sum(bool(r.get('usable')) for r in m.get('candidates', []))
     tracks = f"; tracks {aux['best_factor']} at NMI {aux['best_factor_nmi']:.3f}" if aux.get('best_factor') else ''
+    scr = m.get('screen') or {}
+    screened = (f"; the screen chose subspace {scr['chosen']}" if scr.get('chosen') is not None else "; the screen chose no task")  if scr.get('aux') == 'screen' else ''
     lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
-             f"(NMI with principal {aux['principal_nmi']:.3f}{tracks})" + (f", the best of {n_cand} candidate tasks" if n_cand else ''),
+             f"(NMI with principal {aux['principal_nmi']:.3f}{tracks})" + (f", the best of {n_cand} candidate tasks by quality" if n_cand else '') + screened,
              s.to_string(index=False), _verdict(p).replace('**', '')]
     return '\n'.join(lines)
 
@@ -808,8 +905,10 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     stage('aux_labels', lambda: stage_aux_labels(run, ds, sp, state['codes'], state['subspace']), lambda: _load_aux(run))
     if not (run.out/'aux_labels'/'labels.csv').exists():   # a run made before labels.csv existed
         write_labels(run, ds, sp, state['codes'], state['subspace'], *state['aux_labels'])
+    if until is not None and STAGES.index(until) < STAGES.index('screen'): return None
+    stage('screen', lambda: stage_screen(run, ds, sp), lambda: _load_screen(run))
     if until is not None and STAGES.index(until) < STAGES.index('mtl'): return None
-    stage('mtl', lambda: stage_mtl(run, ds, sp, *state['aux_labels']), lambda: None)
+    stage('mtl', lambda: stage_mtl(run, ds, sp, *state['aux_labels'], state['screen']), lambda: None)
     stage('report', lambda: write_report(run.out), lambda: run.out/'report.md')
     summary = report_summary(run.out)
     if verbose: print(summary)

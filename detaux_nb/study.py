@@ -21,7 +21,7 @@ from .compare import random_labels, paired_difference, gate_mtl
 # %% auto #0
 __all__ = ['STUDY_RUN', 'STUDY_CENTRE', 'STUDY_AXES', 'SETTING_COLS', 'study_backbone', 'check_cell', 'one_axis_cells',
            'factorial_cells', 'run_settings', 'study_run', 'study_runs', 'run_study', 'read_cell', 'describe_cell',
-           'cell_table', 'plot_map', 'study_findings']
+           'cell_table', 'plot_map', 'study_findings', 'screen_summary', 'screen_check']
 
 # %% ../nbs/09_study.ipynb #8a7d28ce
 STUDY_RUN = dict(size=32, steps=750, bs=32, lr=1e-3, wd=5e-3, valid_pct=0.2, n_test=2000)  # every run's training settings
@@ -300,8 +300,8 @@ def study_findings(runs, # the per-run table, or the path of its CSV
     for reading in ('helps', 'hurts', 'no effect detected'):
         sel = t[t.MTL_reading == reading]
         out.append(f"- MTL {reading} in {len(sel)} of {len(t)} cells" + (': ' + '; '.join(_fmt(r, 'MTL') for _, r in sel.iterrows()) + '.' if len(sel) else '.'))
-    disc = t[t.aux.astype(str).str.startswith('discovered')]
-    out.append("- Discovered labels: " + ('; '.join(f"{_fmt(r, 'MTL')} ({r['MTL_reading']})" for _, r in disc.iterrows())
+    disc = t[t.aux.astype(str).str.startswith(('discovered', 'screened'))]
+    out.append("- Discovered and screened labels: " + ('; '.join(f"{_fmt(r, 'MTL')} ({r['MTL_reading']})" for _, r in disc.iterrows())
                                           if len(disc) else "no cell of this table uses them."))
     cap = t[(t[['n_train', 'weighting', 'split', 'principal', 'aux']] == pd.Series({c: STUDY_CENTRE[c] for c in ['n_train', 'weighting', 'split', 'principal', 'aux']})).all(axis=1)]
     if len(cap) > 1:
@@ -314,3 +314,34 @@ def study_findings(runs, # the per-run table, or the path of its CSV
                f"{t.gated_diff.mean():+.4f} (cell means from {t.gated_diff.min():+.3f} to {t.gated_diff.max():+.3f}); cells whose gated interval "
                f"lies entirely below 0: {', '.join(below.cell) if len(below) else 'none'}.")
     return '\n'.join(out)
+
+# %% ../nbs/09_study.ipynb #a3f7b285
+def screen_summary(screen:pd.DataFrame, # `bench/study_screened.py`'s per-(candidate, seed) table (`09_screen.csv`)
+                   n_boot:int=10_000, # bootstrap resamples
+                  )->pd.DataFrame:
+    "Per (principal, pairs, candidate): what it tracks, its screen gain (inner validation) and its test gain over STL with a paired bootstrap interval"
+    rows = []
+    for (p, pairs, cand), g in screen.groupby(['principal', 'pairs', 'candidate'], sort=False):
+        runs = pd.concat([pd.DataFrame(dict(arm='STL', seed=g.seed, accuracy=g.stl_test_accuracy)),
+                          pd.DataFrame(dict(arm='MTL', seed=g.seed, accuracy=g.mtl_test_accuracy))])
+        d = paired_difference(runs, 'accuracy', n_boot=n_boot).iloc[0]
+        f = g.iloc[0]
+        rows.append(dict(principal=p, pairs=pairs, candidate=cand, subspace=int(f.subspace), k=int(f.k), best_factor=f.best_factor,
+                         best_nmi=f.best_nmi, principal_nmi=f.principal_nmi, screen_rank=int(f.screen_rank), screen_gain=f.screen_gain_mean,
+                         chosen=bool(f.screen_beats_margin), n_seeds=len(g), test_gain=d.diff_mean, test_lo=d.ci_low, test_hi=d.ci_high,
+                         test_rank=0))
+    t = pd.DataFrame(rows)
+    t['test_rank'] = t.groupby(['principal', 'pairs']).test_gain.rank(ascending=False, method='min').astype(int)
+    return t.sort_values(['principal', 'pairs', 'screen_rank']).reset_index(drop=True)
+
+def screen_check(screen:pd.DataFrame, # `09_screen.csv`
+                )->pd.DataFrame:
+    "Per (principal, pairs, seed): the candidate the screen ranks first on that seed's inner split, and its rank by that seed's test gain (read after the choice)"
+    rows = []
+    for (p, pairs, s), g in screen.groupby(['principal', 'pairs', 'seed'], sort=False):
+        g = g.set_index('candidate')
+        pick, best = g.screen_gain.idxmax(), g.test_gain.idxmax()
+        rows.append(dict(principal=p, pairs=pairs, seed=int(s), n_candidates=len(g), screen_pick=pick, pick_test_gain=g.at[pick, 'test_gain'],
+                         best_by_test=best, best_test_gain=g.at[best, 'test_gain'],
+                         pick_rank_by_test=int(g.test_gain.rank(ascending=False, method='min')[pick])))
+    return pd.DataFrame(rows)
