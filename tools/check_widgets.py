@@ -6,7 +6,7 @@ no cache; the twin at 32 px; an `AuxClassBrowser` over 600 twin images labelled 
 (the kernel imports this checkout's `detaux_nb`), opens it in Chromium at 1280 px width and checks:
 
 - the widgets are in the page: 4 sliders labelled z0..z3, two image pickers, a class drop-down with 4 classes,
-  4 images of the expected pixel sizes (128x128 for the swap views, 480x96 for a page of 5 classes images);
+  4 images of the expected pixel sizes (128x128 for the swap views, 480x96 for a page of 5 images of one class);
 - the images are not blank in the screenshot (pixel standard deviation of each image's box > 10 of 255);
 - the widgets are live (the browser talks to the kernel and back): slider z0 sent to 1 with the End key brings a
   new decoded image from the kernel and reads 1.00; class 3 chosen in the drop-down brings new class images; image
@@ -21,7 +21,7 @@ Needs the `dev` extra (`pip install -e ".[dev]"`: voila, playwright) and Debian'
     python tools/check_widgets.py                   # server and kernel start, imports, one page: 16 to 25 s measured
     python tools/check_widgets.py --out shot.png --keep   # keep the generated notebook and the server log
 """
-import argparse, io, json, os, shutil, socket, subprocess, sys, tempfile, time
+import argparse, io, os, shutil, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -114,8 +114,8 @@ def check_page(page, timeout:float=120)->tuple:
         try: page.wait_for_function("([old, v]) => { const i = document.querySelectorAll('img.widget-image')[v];"
                                     " return i.src !== old && i.complete && i.naturalWidth > 0; }", arg=[old[view], view], timeout=30_000)
         except Exception: failed.append(f'{what}: the kernel sent no new image within 30 s')
-    # slider z0 to its end with the keyboard: a new decoded image (by a few grey levels at most: the model is untrained,
-    # 07's tests check the values), the readout says 1.00
+    # slider z0 to its end with the keyboard: a new decoded image (no visible change: the model is untrained and decodes
+    # almost the same image whatever the codes; 07's tests check the values), the readout says 1.00
     act('slider z0 to 1', lambda: page.locator('.widget-slider .noUi-handle').first.press('End'), 1)
     act('class 3 in the drop-down', lambda: page.locator('.widget-dropdown select').select_option(index=3), 3)
     act(f'image 1 := {PICK} in its picker', lambda: (page.locator('.widget-text input[type=number]').first.fill(str(PICK)),
@@ -128,7 +128,7 @@ def check_page(page, timeout:float=120)->tuple:
         Math.max(...b.map(r => r.right)), Math.max(...b.map(r => r.bottom))]; }""")
     m['picture'] = page.screenshot(full_page=True, clip=dict(x=max(r[0] - 8, 0), y=max(r[1] - 8, 0), width=r[2] - r[0] + 16, height=r[3] - r[1] + 16))
     if s1['readouts'] != ['1.00', '0.00', '0.00', '0.00']: failed.append(f"slider readouts {s1['readouts']} after z0 -> End, expected 1.00 then 0.00")
-    if s1['options'][:1] != s0['options'][:1] or not page.evaluate("() => document.querySelector('.widget-dropdown select').selectedOptions[0].textContent").replace('\xa0', ' ').startswith('class 3 ('):
+    if not page.evaluate("() => document.querySelector('.widget-dropdown select').selectedOptions[0].textContent").replace('\xa0', ' ').startswith('class 3 ('):
         failed.append('the drop-down does not show class 3')
     after = [_crop(shot, b) for b in _boxes(page)]
     m['changed'] = [round(float(abs(a - b).mean()), 2) if a.shape == b.shape else None for a, b in zip(before, after)]
