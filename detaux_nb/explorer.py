@@ -192,7 +192,7 @@ def show(self:AuxClassBrowser, c:int, page:int=0): # class id; page
 @patch
 def widget(self:AuxClassBrowser)->W.Widget:
     "The interactive view: class drop-down, 'more images' button, the images"
-    return W.VBox([W.HBox([self.dropdown, self.more]), self.view])
+    return W.VBox([W.HBox([self.dropdown, self.more]), self.view], layout=W.Layout(align_items='flex-start'))   # images at their size, not stretched
 
 @patch
 def _ipython_display_(self:AuxClassBrowser):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.callback.core import Callback
@@ -304,8 +305,8 @@ def _show_rows(rows, row_labels, col_labels=None, scale=0.8):
             im = rows[r, s].permute(1, 2, 0).clamp(0, 1).numpy()
             ax.imshow(im[..., 0] if im.shape[-1] == 1 else im, cmap='gray' if im.shape[-1] == 1 else None, interpolation='nearest')
             ax.set_xticks([]); ax.set_yticks([])
-            if s == 0: ax.set_ylabel(row_labels[r], rotation=0, ha='right', va='center', fontsize=8)
-            if r == 0 and col_labels is not None: ax.set_title(col_labels[s], fontsize=8)
+            if s == 0: ax.set_ylabel(row_labels[r], rotation=0, ha='right', va='center', fontsize=9)
+            if r == 0 and col_labels is not None: ax.set_title(col_labels[s], fontsize=9)
     fig.subplots_adjust(wspace=0.03, hspace=0.03)
     return fig
 
@@ -389,9 +390,16 @@ def plot_loss_terms(log,          # a `Learner` with a `TermsLog`, a `TermsLog`,
     axs = list(axs.flat[:n])
     for ax, t in zip(axs, terms):
         ax.plot(df.step, df[t].rolling(smooth, min_periods=1).mean())
-        ax.set_title(t); ax.set_xlabel('step')
-        if (df[t] > 0).any(): ax.set_yscale('log')
+        ax.set_title(t, fontsize=9)
+        if (df[t] > 0).any():   # log scale, labelled at 1, 2 and 5 times a power of ten only (no crowded minor labels)
+            ax.set_yscale('log')
+            ax.yaxis.set_major_locator(mticker.LogLocator(subs=(1., 2., 5.)))
+            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f'{v:.3g}'))
+            ax.yaxis.set_minor_formatter(mticker.NullFormatter())
     for b in ('beta1', 'beta2', 'beta3'): axs[-1].plot(df.step, df[b], label=b)
-    axs[-1].set_title('schedule'); axs[-1].legend(fontsize=7); axs[-1].set_xlabel('step')
+    axs[-1].set_title('schedule', fontsize=9); axs[-1].legend(fontsize=7)
+    for ax in axs:
+        ax.tick_params(labelsize=8); ax.xaxis.set_major_locator(mticker.MaxNLocator(3))
+        ax.set_xlabel('step', fontsize=8)
     fig.tight_layout()
     return fig

@@ -61,6 +61,9 @@ def main():
         if missing: failed.append(f'{proc.name}: public names missing from the page: {missing}')
         n_img = html.count('data:image/png')
         print(f'{proc.relative_to(root/"_proc")}: {len(html)//1024} KiB, {n_img} figures' + (f', module {mod}' if mod else ''))
+    for f in (root/'_proc').rglob('*'):   # images that markdown cells link (e.g. nbs/images/), so that the pages show them
+        if f.is_file() and f.suffix.lower() in ('.png', '.jpg', '.jpeg', '.svg', '.gif') and not any(q.startswith(('.', '_')) for q in f.relative_to(root/'_proc').parts):
+            (out/f.relative_to(root/'_proc')).parent.mkdir(parents=True, exist_ok=True); shutil.copy(f, out/f.relative_to(root/'_proc'))
     if failed: print('\n'.join(failed)); sys.exit(1)
     print(f'docs check passed: pages in {out}')
 
