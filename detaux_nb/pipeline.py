@@ -590,7 +590,7 @@ def label_images(run, # a run folder whose aux_labels stage is done
                  strict:bool=False, # folders: raise at the first unreadable image instead of skipping it
                  device=None # 'cpu', 'cuda', ... (default: the run's device, else CPU)
                 ) -> pd.DataFrame:
-    "Auxiliary labels of any images by a finished run's rule: its disentangler's codes, nearest class mean in the clustered subspace"
+    "Auxiliary labels of any images by a finished run's rule: its disentangler's codes, nearest class mean in the subspace of the task MTL trains"
     run = Path(run)
     if not (run/'aux_labels'/'stage.json').exists() or not (run/'config.json').exists():
         raise FileNotFoundError(f"{run} holds no run whose auxiliary labels are done (no aux_labels/stage.json)")
@@ -614,9 +614,13 @@ def label_images(run, # a run folder whose aux_labels stage is done
         imgs = load_data(dataclasses.replace(c, strict=strict), data); keys = imgs.image_keys()
     else:
         imgs = resized(FactorDataset(_as_uint8_images(data), np.zeros(len(data), np.int64)), c.size); keys = imgs.image_keys()
-    k = _choice(run)['subspace']
+    k, aux_fit = _choice(run)['subspace'], load_aux_labels(run/'aux_labels'/'aux').labels
+    scr = run/'screen'/'choice.json'
+    if scr.exists() and not unfinished_stages(run, ['screen']):   # the task multi-task learning trained (the screen's)
+        j = json.loads(scr.read_text())['trained']
+        if j != k:
+            with np.load(run/'aux_labels'/'candidates.npz') as f: k, aux_fit = j, f[f'fit_{j}']
     with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit'][:, k]
-    aux_fit = load_aux_labels(run/'aux_labels'/'aux').labels
     df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, [(k, Zfit, aux_fit)])[0]))
     if out is not None: atomic_write(out, lambda tmp: df.to_csv(tmp, index=False))
     return df
