@@ -107,7 +107,7 @@ def merge():
             gains = per_seed.loc[s] - base.loc[s]
             recs.append(dict(principal=info['principal'], pairs=info['pairs'], candidate=name, subspace=c['subspace'], k=c['k'],
                              quality=c['quality'], principal_nmi=c['principal_nmi'], best_factor=best, best_nmi=nmis[best],
-                             seed=s, screen_gain=gains[f'MTL:{name}'], screen_gain_mean=scr.at[name, 'gain_mean'],
+                             seed=s, screen_gain=gains[f'MTL:{name}'], stl_screen_val_accuracy=base.loc[s], screen_gain_mean=scr.at[name, 'gain_mean'],
                              screen_rank=list(scr.index).index(name) + 1, screen_best_on_seed=gains.idxmax() == f'MTL:{name}',
                              screen_beats_margin=info['chosen'] == name, margin=info['margin'],
                              test_gain=r['test_accuracy'] - r['stl_test_accuracy'], val_gain=r['val_accuracy'] - r['stl_val_accuracy'],

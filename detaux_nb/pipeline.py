@@ -734,7 +734,7 @@ def _recommendation(m):
     gate, paired = pd.DataFrame(m.get('mtl_gate') or []), pd.DataFrame(m['mtl_paired'])
     scr = m.get('screen') or {}
     if scr.get('aux') == 'screen' and scr.get('chosen') is None:
-        return f"**Recommendation: the single-task model: the screen chose no auxiliary task.** {scr['reason']}."
+        return f"**Recommendation: the single-task model: the screen chose no auxiliary task.** {scr['reason'][:1].upper() + scr['reason'][1:]}."
     if gate.empty: return ("No gate: it needs at least 2 seeds to set its margin from the seed-to-seed spread. "
                            "Without it, ship MTL only if the paired difference below excludes 0 on the positive side.")
     kept = gate.kept.str.startswith('MTL').sum()
@@ -851,7 +851,9 @@ def report_summary(out) -> str:
     n_cand = sum(bool(r.get('usable')) for r in m.get('candidates', []))
     tracks = f"; tracks {aux['best_factor']} at NMI {aux['best_factor_nmi']:.3f}" if aux.get('best_factor') else ''
     scr = m.get('screen') or {}
-    screened = (f"; the screen chose subspace {scr['chosen']}" if scr.get('chosen') is not None else "; the screen chose no task")  if scr.get('aux') == 'screen' else ''
+    screened = ((f"; the screen chose subspace {scr['chosen']}, which MTL:discovered trained" if scr.get('chosen') is not None else
+                 f"; the screen chose no task (MTL:discovered trained subspace {scr['trained']}, the best screened, for reference)")
+                if scr.get('aux') == 'screen' else '')
     lines = [_recommendation(m).replace('**', ''), f"Detaux run {short_path(out)}: subspace {m['subspace']['subspace']} clustered into {aux['n_classes']} classes "
              f"(NMI with principal {aux['principal_nmi']:.3f}{tracks})" + (f", the best of {n_cand} candidate tasks by quality" if n_cand else '') + screened,
              s.to_string(index=False), _verdict(p).replace('**', '')]
