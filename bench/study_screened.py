@@ -12,8 +12,9 @@ steps per run). Then every screened candidate is trained as an ordinary study ru
 seed, so that the screen's choice can be checked against each candidate's *test* gain, which is read after the
 choice and never used for it. Per (principal, pairs) the results are cached in `artifact_dir('study')`.
 
-`--merge-only` writes `nbs/09_screen.csv` (one row per principal, pairs, candidate and seed) and adds the screened arm to
-`nbs/09_study_runs.csv`: aux `screened:<pairs>`, the MTL runs of the candidate the screen ranked first.
+`--merge-only` writes `nbs/09_screen.csv` (one row per principal, pairs, candidate and seed) and adds two arms to
+`nbs/09_study_runs.csv`: aux `screened:<pairs>`, the MTL runs of the candidate the screen ranked first, and aux
+`screened_all:<pairs>`, MTL with every screened candidate at once (one head each).
 """
 import json, time
 from pathlib import Path
@@ -52,6 +53,7 @@ def one(principal, pairs, seeds, max_candidates, screen_steps, weighting):
     ds = Shapes3DTwin(size=STUDY_RUN['size'])
     pool, test_pool = shapes3d_split(ds)
     model, dis_s = disentangler(ds, principal, pairs, pool)
+    if dis_s is None and out.exists(): dis_s = json.loads(out.read_text()).get('disentangler_s')   # trained by an earlier call
     n = STUDY_CENTRE['n_train']
     splits = screen_splits(pool, seeds, n, STUDY_RUN['valid_pct'])
     fit = np.unique(np.concatenate([np.union1d(*splits[s]) for s in seeds]))           # clustered: screen images only
@@ -74,7 +76,7 @@ def one(principal, pairs, seeds, max_candidates, screen_steps, weighting):
     scr = screen_candidates(ds, principal, labels, pool, seeds, n_train=n, valid_pct=STUDY_RUN['valid_pct'], max_candidates=max_candidates,
                             steps=screen_steps, bs=STUDY_RUN['bs'], lr=STUDY_RUN['lr'], wd=STUDY_RUN['wd'], weighting=weighting,
                             cache=artifact_dir('study') / f"screen_{principal}_{pairs}_runs.csv", progress=False)
-    screen_s = time.time() - t0
+    screen_s = float(scr.runs.seconds.sum())   # the screen runs' training time, kept with each run (a cached screen keeps its own)
     log(f"{principal}/{pairs} screen {screen_s:.0f} s: {scr.reason}")
     rows = []
     for name in scr.table.candidate:
@@ -84,9 +86,14 @@ def one(principal, pairs, seeds, max_candidates, screen_steps, weighting):
             m = study_run(cell, s, 'MTL', ds=ds, labels={cell['aux']: labels[name]})
             rows.append(dict(m, stl_test_accuracy=b['test_accuracy'], stl_val_accuracy=b['val_accuracy'], stl_seconds=b['seconds']))
         log(f"{principal}/{pairs} {name}: outer runs done")
+    multi = []   # the screened candidates all at once, one head each (the paper's 2023 version speaks of tasks in the plural)
+    cell = dict(STUDY_CENTRE, principal=principal, weighting=weighting, aux=f'screened_all:{pairs}')
+    both = np.stack([labels[nm] for nm in scr.table.candidate], 1)
+    for s in seeds: multi.append(study_run(cell, s, 'MTL', ds=ds, labels={cell['aux']: both}))
+    log(f"{principal}/{pairs}: all {both.shape[1]} screened candidates at once, runs done")
     info = dict(principal=principal, pairs=pairs, disentangler_s=dis_s, screen_s=screen_s, reason=scr.reason, chosen=scr.chosen,
                 margin=scr.margin, table=scr.table.to_dict('records'), candidates=t.reset_index().to_dict('records'),
-                screen_runs=scr.runs.to_dict('records'), outer=rows, weighting=weighting, screen_steps=screen_steps)
+                screen_runs=scr.runs.to_dict('records'), outer=rows, multi=multi, weighting=weighting, screen_steps=screen_steps)
     atomic_write(out, lambda tmp: Path(tmp).write_text(json.dumps(info, default=float)))
     log(f"{principal}/{pairs} written")
 
@@ -118,6 +125,7 @@ def merge():
                 study.append(dict(row, aux=f"screened:{info['pairs']}"))
                 study.append(dict(row, arm='STL', aux='none', weighting='none', test_accuracy=r['stl_test_accuracy'],
                                   val_accuracy=r['stl_val_accuracy'], aux_test_accuracy=np.nan, seconds=r['stl_seconds']))
+        for r in info.get('multi', []): study.append(r)   # aux 'screened_all:<pairs>'
     df = pd.DataFrame(recs)
     atomic_write(NBS/'09_screen.csv', lambda tmp: df.to_csv(tmp, index=False, float_format='%.5f'))
     old = pd.read_csv(NBS/'09_study_runs.csv')

@@ -101,8 +101,10 @@ def _run_key(cell, seed, arm, run, extra):
     return s, _key(dict(s, seed=int(seed)))
 
 def _aux_labels(ds, aux, extra):
-    if aux in (extra or {}):
-        return check_labels(extra[aux], len(ds), f'labels of auxiliary source {aux!r}', integer=True)
+    if aux in (extra or {}):   # (N,) labels, or (N, m): m auxiliary tasks at once, one head each
+        y = np.asarray(extra[aux])
+        cols = [check_labels(y[:, j] if y.ndim == 2 else y, len(ds), f'labels of auxiliary source {aux!r}', integer=True) for j in range(y.shape[1] if y.ndim == 2 else 1)]
+        return np.stack(cols, 1) if y.ndim == 2 else cols[0]
     if aux not in ds.names: raise ValueError(f"unknown auxiliary source {aux!r}; expected a factor {list(ds.names)}, 'random' or a key of `labels`")
     return ds.factors[:, ds.factor_index(aux)]
 
@@ -127,7 +129,9 @@ def study_run(cell:dict, # a study cell
     task = {s['principal']: yp}
     if arm == 'MTL':
         ya = _aux_labels(ds, 'object_hue' if s['aux'] == 'random' else s['aux'], labels)
-        task['aux'] = random_labels(ya, seed=seed, idx=tr) if s['aux'] == 'random' else ya
+        if s['aux'] == 'random': task['aux'] = random_labels(ya, seed=seed, idx=tr)
+        elif ya.ndim == 2: task.update({f'aux{j}': ya[:, j] for j in range(ya.shape[1])})   # several tasks: one head each
+        else: task['aux'] = ya
     dls = task_dls(ds, task, train_idx=tr, test_idx=te, valid_pct=run['valid_pct'], bs=run['bs'], seed=seed, device='cpu')
     n_epoch = math.ceil(run['steps'] / len(dls.train))
     set_seed(seed, reproducible=True)
@@ -142,7 +146,7 @@ def study_run(cell:dict, # a study cell
     te_res, va_res = evaluate(learn), evaluate(learn, dls.valid)
     p = s['principal']
     row = dict({k: s[k] for k in SETTING_COLS}, seed=int(seed), arm=arm, test_accuracy=te_res[f'accuracy_{p}'],
-               val_accuracy=va_res[f'accuracy_{p}'], aux_test_accuracy=te_res.get('accuracy_aux', np.nan),
+               val_accuracy=va_res[f'accuracy_{p}'], aux_test_accuracy=float(np.mean([v for k, v in te_res.items() if k.startswith('accuracy_aux')] or [np.nan])),
                n_epoch=n_epoch, best_epoch=learn.best_model.best_epoch, seconds=round(secs, 1))
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(row, default=float)))
     return row
