@@ -335,7 +335,7 @@ def _stage_inputs(c:DetauxConfig):
                 n_fit=c.n_fit, mtl_n=(c.mtl.get('n_train'), c.mtl.get('n_test')))
     labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
     return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
-                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, **labels),
+                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, keeps='candidates.npz', **labels),  # the screen reads it
                 screen=dict(aux=c.aux, **(dict(screen=c.screen, mtl=c.mtl, seeds=c.seeds) if c.aux == 'screen' else {})),
                 mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control, gate_k=GATE_K), report={})
 
