@@ -64,7 +64,7 @@ def one(principal, pairs, seeds, max_candidates, screen_steps, weighting):
     t0 = time.time()
     cands = discover_candidates(Zf, yp[fit], factors=ds.factors[fit], names=ds.names, seed=0, **QUICK_CLUSTER)
     t = cands.table
-    usable = t[t.excluded == ''].sort_values('quality', ascending=False)
+    usable = t[t.usable].sort_values('quality', ascending=False)
     log(f"{principal}/{pairs}: {len(usable)} usable candidates of {len(t)} ({time.time() - t0:.0f} s)")
     labels = {}
     for j in usable.index:
@@ -105,17 +105,14 @@ def merge():
         scr = pd.DataFrame(info['table']).set_index('candidate')
         top = scr.index[0]
         runs = pd.DataFrame(info['screen_runs'])
-        per_seed = runs[runs.arm != 'STL'].pivot(index='seed', columns='arm', values='val_accuracy')
         base = runs[runs.arm == 'STL'].set_index('seed').val_accuracy
         for r in info['outer']:
             name = r['aux'].split(':', 1)[1]; c = cand[name]; s = r['seed']
-            nmis = {k[4:]: v for k, v in c.items() if k.startswith('nmi_') and k[4:] != info['principal']}
-            best = max(nmis, key=nmis.get)
-            gains = per_seed.loc[s] - base.loc[s]
+            gains = scr[f'gain_seed{s}']   # every screened candidate's gain on this seed
             recs.append(dict(principal=info['principal'], pairs=info['pairs'], candidate=name, subspace=c['subspace'], k=c['k'],
-                             quality=c['quality'], principal_nmi=c['principal_nmi'], best_factor=best, best_nmi=nmis[best],
-                             seed=s, screen_gain=gains[f'MTL:{name}'], stl_screen_val_accuracy=base.loc[s], screen_gain_mean=scr.at[name, 'gain_mean'],
-                             screen_rank=list(scr.index).index(name) + 1, screen_best_on_seed=gains.idxmax() == f'MTL:{name}',
+                             quality=c['quality'], principal_nmi=c['principal_nmi'], best_factor=c['best_factor'], best_nmi=c['best_nmi'],
+                             seed=s, screen_gain=gains[name], stl_screen_val_accuracy=base.loc[s], screen_gain_mean=scr.at[name, 'gain_mean'],
+                             screen_rank=list(scr.index).index(name) + 1, screen_best_on_seed=gains.idxmax() == name,
                              screen_beats_margin=info['chosen'] == name, margin=info['margin'],
                              test_gain=r['test_accuracy'] - r['stl_test_accuracy'], val_gain=r['val_accuracy'] - r['stl_val_accuracy'],
                              mtl_test_accuracy=r['test_accuracy'], stl_test_accuracy=r['stl_test_accuracy'], aux_test_accuracy=r['aux_test_accuracy'],

@@ -116,7 +116,6 @@ def _dump_yaml(d):
     import yaml
     return yaml.safe_dump(d, sort_keys=False)
 
-_MTL_KEYS = set(MTL_QUICK)
 
 class ConfigError(ValueError):
     "A config value that cannot work: `key` names it ('disentangler.n_epoch', 'seeds', ...), `expected` says what would"
@@ -526,11 +525,11 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
-    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates={j: a.labels for j, a in cands.labels.items()})
-    order = t[t.usable].sort_values('quality', ascending=False, kind='stable').index if 'usable' in t and not fallback else []
-    labs = {f'{s}_{j}': a for j in order for s, a in (('fit', cands.labels[j].labels),    # every candidate, best quality first
-                                                     ('test', nearest_mean_labels(codes['fit'][:, j], cands.labels[j].labels, codes['test'][:, j])))}
-    atomic_write(d/'candidates.npz', lambda tmp: np.savez(tmp, order=np.asarray(order, np.int64), **labs))
+    cand = {j: (a.labels, nearest_mean_labels(codes['fit'][:, j], a.labels, codes['test'][:, j])) for j, a in cands.labels.items()}
+    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=cand)
+    order = t[t.usable].sort_values('quality', ascending=False, kind='stable').index if cand else []   # best quality first
+    atomic_write(d/'candidates.npz', lambda tmp: np.savez(tmp, order=np.asarray(order, np.int64),
+                                                         **{f'{s}_{j}': v for j in order for s, v in zip(('fit', 'test'), cand[j])}))
     return aux.labels, test
 
 def _flat(df):
@@ -558,20 +557,19 @@ def _assign(model, data, rules, bs=20_000) -> list:
     return [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
 
 def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None,
-                 candidates:dict|None=None # {subspace: fit-set labels} of every candidate task: columns `aux_<subspace>`
+                 candidates:dict|None=None # {subspace: (fit-set labels, multi-task test-set labels)} of every candidate task: columns `aux_<subspace>`
                 ) -> Path:
     "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split, the label's source and every candidate's label"
     c, n = run.c, len(ds)
-    fits = {k: aux_fit, **(candidates or {})}                   # the chosen subspace once, first
-    tests = {j: aux_test if j == k else nearest_mean_labels(codes['fit'][:, j], f, codes['test'][:, j]) for j, f in fits.items()}
+    fits = {k: (aux_fit, aux_test), **(candidates or {})}       # the chosen subspace once, first
     labs = {j: np.full(n, -1, np.int64) for j in fits}
-    for j, lab in labs.items(): lab[sp['fit']], lab[sp['mtl_test']] = fits[j], tests[j]
+    for j, lab in labs.items(): lab[sp['fit']], lab[sp['mtl_test']] = fits[j]
     source = np.full(n, 'assigned', object); source[sp['fit']] = 'fit'
     rest = np.flatnonzero(labs[k] < 0) if c.labels == 'all' else np.zeros(0, np.int64)
     if len(rest):
         model = model if model is not None else _load_model(run, ds)
         if c.device: model = model.to(c.device)
-        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, f in fits.items()])
+        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, (f, _) in fits.items()])
         for lab, g in zip(labs.values(), got): lab[rest] = g
     keep = np.flatnonzero(labs[k] >= 0)
     split = np.full(n, 'unused', object); split[sp['train']], split[sp['test']] = 'train', 'test'
@@ -762,10 +760,9 @@ def _trained_text(m) -> str:
     "Which candidate the MTL arm trains, and how it was chosen"
     scr = m.get('screen')
     if not scr: return ''
-    how = ("the screen's choice" if scr['aux'] == 'screen' and scr['chosen'] is not None else
-           "the best screened candidate, which the screen did not choose" if scr['aux'] == 'screen' else f"the pick of `{m['config']['select_method']}`")
-    return f"`MTL:discovered` learns the labels of subspace **{scr['trained']}** ({how}; see *The screen* below)." if scr['aux'] == 'screen' else \
-           f"`MTL:discovered` learns the labels of subspace **{scr['trained']}** ({how})."
+    if scr['aux'] != 'screen': how = f"the pick of `{m['config']['select_method']}`"
+    else: how = ("the screen's choice" if scr['chosen'] is not None else "the best screened candidate, which the screen did not choose") + "; see *The screen* below"
+    return f"`MTL:discovered` learns the labels of subspace **{scr['trained']}** ({how})."
 
 def _screen_text(m) -> list:
     "The report's screen section: its table, its choice, and the splits that keep the gate and the test honest"
@@ -909,13 +906,12 @@ def run_detaux(config:DetauxConfig|str='quick', # a config, or a preset name
     stage('codes', lambda: stage_codes(run, ds, sp, state['disentangler']), lambda: _load_codes(run))
     stage('subspace', lambda: stage_subspace(run, ds, sp, state['codes']), lambda: _load_choice(run))
     stage('aux_labels', lambda: stage_aux_labels(run, ds, sp, state['codes'], state['subspace']), lambda: _load_aux(run))
-    if not (run.out/'aux_labels'/'labels.csv').exists():   # a run made before labels.csv existed
+    if 'aux_labels' in state and not (run.out/'aux_labels'/'labels.csv').exists():   # a run made before labels.csv existed
         write_labels(run, ds, sp, state['codes'], state['subspace'], *state['aux_labels'])
-    if until is not None and STAGES.index(until) < STAGES.index('screen'): return None
     stage('screen', lambda: stage_screen(run, ds, sp), lambda: _load_screen(run))
-    if until is not None and STAGES.index(until) < STAGES.index('mtl'): return None
     stage('mtl', lambda: stage_mtl(run, ds, sp, *state['aux_labels'], state['screen']), lambda: None)
     stage('report', lambda: write_report(run.out), lambda: run.out/'report.md')
+    if until not in (None, 'report'): return None   # stopped early: no report to summarise
     summary = report_summary(run.out)
     if verbose: print(summary)
     return summary

@@ -102,9 +102,9 @@ def _run_key(cell, seed, arm, run, extra):
 
 def _aux_labels(ds, aux, extra):
     if aux in (extra or {}):   # (N,) labels, or (N, m): m auxiliary tasks at once, one head each
-        y = np.asarray(extra[aux])
-        cols = [check_labels(y[:, j] if y.ndim == 2 else y, len(ds), f'labels of auxiliary source {aux!r}', integer=True) for j in range(y.shape[1] if y.ndim == 2 else 1)]
-        return np.stack(cols, 1) if y.ndim == 2 else cols[0]
+        y, what = np.asarray(extra[aux]), f'labels of auxiliary source {aux!r}'
+        if y.ndim == 2: return np.stack([check_labels(col, len(ds), what, integer=True) for col in y.T], 1)
+        return check_labels(y, len(ds), what, integer=True)
     if aux not in ds.names: raise ValueError(f"unknown auxiliary source {aux!r}; expected a factor {list(ds.names)}, 'random' or a key of `labels`")
     return ds.factors[:, ds.factor_index(aux)]
 
@@ -332,8 +332,7 @@ def screen_summary(screen:pd.DataFrame, # `bench/study_screened.py`'s per-(candi
         f = g.iloc[0]
         rows.append(dict(principal=p, pairs=pairs, candidate=cand, subspace=int(f.subspace), k=int(f.k), best_factor=f.best_factor,
                          best_nmi=f.best_nmi, principal_nmi=f.principal_nmi, screen_rank=int(f.screen_rank), screen_gain=f.screen_gain_mean,
-                         chosen=bool(f.screen_beats_margin), n_seeds=len(g), test_gain=d.diff_mean, test_lo=d.ci_low, test_hi=d.ci_high,
-                         test_rank=0))
+                         chosen=bool(f.screen_beats_margin), n_seeds=len(g), test_gain=d.diff_mean, test_lo=d.ci_low, test_hi=d.ci_high))
     t = pd.DataFrame(rows)
     t['test_rank'] = t.groupby(['principal', 'pairs']).test_gain.rank(ascending=False, method='min').astype(int)
     return t.sort_values(['principal', 'pairs', 'screen_rank']).reset_index(drop=True)
