@@ -4,8 +4,10 @@ For every pair mode and seed: the quick preset's pipeline on the twin, run up to
 (`run_detaux(..., until='aux_labels')`, one run folder per mode and seed under `--out`, reused when it is already done):
 the disentangler trains with the mode's preset and the seed, every non-principal subspace that is neither collapsed
 nor principal-bearing is clustered (`discover_candidates`, k chosen without ground truth), and the default rule
-chooses one. `label` = principal-label pairs (`TWIN_QUICK_LABEL`), `forced` = the quick preset's pair mode `auto`,
-which on the twin (a full factor grid) trains `TWIN_QUICK_FORCED`'s forced factor pairs. Prints per run
+chooses one. `label` = principal-label pairs with random partners (`TWIN_QUICK_LABEL`), `near` = principal-label pairs
+whose partner is a pixel-space neighbour (`TWIN_QUICK_NEAR`, what pair mode `auto` trains on data without a factor
+grid, such as a user's folder), `forced` = the quick preset's pair mode `auto`, which on the twin (a full factor grid)
+trains `TWIN_QUICK_FORCED`'s forced factor pairs. Prints per run
 
     mode= seed= chosen_subspace= k= best_factor= nmi= n_candidates= candidates_nmi>=0.6= train_s= z0= others_max= spread_min=
 
@@ -13,11 +15,11 @@ which on the twin (a full factor grid) trains `TWIN_QUICK_FORCED`'s forced facto
 `others_max`: held-out scale probe of subspace 0 and the best of subspaces 1-9, on the 10,000 test-split codes;
 `spread_min`: the smallest variance of a subspace 1-9 as a fraction of their mean (collapsed below 0.05);
 `candidates_nmi>=0.6`: the distinct factors some candidate tracks at NMI >= 0.6; `train_s`: the disentangler stage's
-seconds), and last `label_nmi_min= label_z0_min= label_others_max= label_spread_min= forced_nmi_min=
+seconds), and last `label_nmi_min= label_z0_min= label_others_max= label_spread_min=` (the same for `near_`), `forced_nmi_min=
 forced_factors_found=` (the worst seed of each). Runs are
 sequential and use the threads torch is given:
 
-    OMP_NUM_THREADS=2 python bench/discovered.py --modes label,forced --seeds 0,1,2
+    OMP_NUM_THREADS=2 python bench/discovered.py --modes label,near,forced --seeds 0,1,2
 """
 import json
 from pathlib import Path
@@ -27,10 +29,11 @@ from detaux_nb.core import artifact_dir
 from detaux_nb.data import Shapes3DTwin
 from detaux_nb.metrics import probe_accuracy
 from detaux_nb.pipeline import preset, run_detaux
+from detaux_nb.twin import TWIN_QUICK_LABEL
 
 @call_parse
 def main(seeds:str='0,1,2',            # comma-separated disentangler (and clustering) seeds
-         modes:str='label,forced',     # comma-separated pair modes: label, forced (the quick preset's 'auto' on the twin)
+         modes:str='label,near,forced', # comma-separated pair modes: label, near, forced (the quick preset's 'auto' on the twin)
          out:str=None,                 # folder of the run folders (default: artifact_dir('bench')/discovered)
          cluster:str='{}',             # JSON dict of clustering settings laid over the quick preset's (e.g. '{"method": "kmeans"}')
          overrides:str='{}'):          # JSON dict of disentangler keys to change (e.g. '{"n_epoch": 2}')
@@ -38,8 +41,9 @@ def main(seeds:str='0,1,2',            # comma-separated disentangler (and clust
     res, ds = {m: [] for m in modes.split(',')}, Shapes3DTwin(32)
     for mode in res:
         for seed in map(int, seeds.split(',')):
-            dis = dict(seed=seed, mode='auto' if mode == 'forced' else 'label', **json.loads(overrides))  # laid over the preset's
-            c = preset('quick', seed=seed, disentangler=dis, labels='used', cluster=json.loads(cluster))   # (both pair modes)
+            base = dict(TWIN_QUICK_LABEL) if mode == 'label' else dict(mode='auto' if mode == 'forced' else 'near')
+            dis = dict(base, seed=seed, **json.loads(overrides))      # laid over the quick preset's disentangler section
+            c = preset('quick', seed=seed, disentangler=dis, labels='used', cluster=json.loads(cluster))
             run = root/f"{mode}_s{seed}"
             run_detaux(c, run, verbose=False, until='aux_labels', overwrite=True)   # a changed clustering redoes only its stage
             t = pd.read_csv(run/'aux_labels'/'candidates.csv', index_col='subspace')
@@ -58,10 +62,10 @@ def main(seeds:str='0,1,2',            # comma-separated disentangler (and clust
                   f"nmi={r['nmi']:.3f} n_candidates={len(used)} candidates_nmi>=0.6={len(found)}({','.join(found)}) "
                   f"train_s={secs:.0f} z0={r['z0']:.3f} others_max={r['others']:.3f} spread_min={r['spread']:.3f}", flush=True)
     last = []
-    if 'label' in res: last += [f"label_nmi_min={min(r['nmi'] for r in res['label']):.3f}",
-                                f"label_z0_min={min(r['z0'] for r in res['label']):.3f}",
-                                f"label_others_max={max(r['others'] for r in res['label']):.3f}",
-                                f"label_spread_min={min(r['spread'] for r in res['label']):.3f}"]
+    for m in ('label', 'near'):
+        if m in res: last += [f"{m}_nmi_min={min(r['nmi'] for r in res[m]):.3f}", f"{m}_z0_min={min(r['z0'] for r in res[m]):.3f}",
+                              f"{m}_others_max={max(r['others'] for r in res[m]):.3f}",
+                              f"{m}_spread_min={min(r['spread'] for r in res[m]):.3f}"]
     if 'forced' in res:
         last += [f"forced_nmi_min={min(r['nmi'] for r in res['forced']):.3f}",
                  f"forced_factors_found={min(r['found'] for r in res['forced'])}"]

@@ -11,15 +11,17 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from fastcore.basics import store_attr, listify, chunked, patch
 from fastai.data.load import DataLoader
+from sklearn.decomposition import PCA
+from sklearn.neighbors import NearestNeighbors
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 from .core import *
 
 # %% auto #0
-__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'check_images', 'FactorDataset', 'TwinImages', 'Shapes3DTwin', 'show_factor_sweep',
-           'ResizedImages', 'resized', 'PairSampler', 'shapes3d_split', 'to_tensor_images', 'salt_and_pepper',
-           'BatchDL', 'PairSource', 'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write',
-           'subsample']
+__all__ = ['SHAPES3D_NAMES', 'SHAPES3D_SIZES', 'PAIR_SAMPLER_MODES', 'check_images', 'FactorDataset', 'TwinImages',
+           'Shapes3DTwin', 'show_factor_sweep', 'ResizedImages', 'resized', 'PairSampler', 'shapes3d_split',
+           'to_tensor_images', 'salt_and_pepper', 'BatchDL', 'pixel_features', 'nearest_partners', 'PairSource',
+           'pair_dls', 'TaskSource', 'task_dls', 'show_pairs', 'artifact_dir', 'atomic_write', 'subsample']
 
 # %% ../nbs/00_data.ipynb #90a740f3
 _all_ = ['artifact_dir', 'atomic_write', 'subsample']
@@ -308,6 +310,8 @@ def resized(ds:FactorDataset, # any factor dataset
     return res
 
 # %% ../nbs/00_data.ipynb #10ddcb8d
+PAIR_SAMPLER_MODES = ('label', 'near', 'factor', 'forced')
+
 class PairSampler:
     "Vectorised, seeded sampler of image pairs from a pool of a `FactorDataset`"
     def __init__(self,
@@ -316,16 +320,21 @@ class PairSampler:
                  mode='label', # 'label', 'factor' or 'forced'
                  p=0.5, # probability that the principal factor differs ('label', 'forced')
                  k=1, # factors changed per pair in 'factor' mode; None: uniformly 1..F
-                 pool=None): # positions of `ds` pairs are drawn from (default: all)
-        if mode not in ('label', 'factor', 'forced'): raise ValueError(f"mode must be 'label', 'factor' or 'forced', got {mode!r}")
+                 pool=None, # positions of `ds` pairs are drawn from (default: all)
+                 n_near=5, # 'near' mode: the partner is one of the `n_near` nearest images (same or other label)
+                 n_anchors=40_000, # 'near' mode: first images are a seeded subsample of this many pool images
+                 n_pca=64, # 'near' mode: neighbours in the top n_pca principal components, each scaled to unit variance (0: raw pixels)
+                 seed=0): # 'near' mode: seeds the anchor subsample
+        if mode not in PAIR_SAMPLER_MODES: raise ValueError(f"mode must be one of {PAIR_SAMPLER_MODES}, got {mode!r}")
         if not 0 <= p <= 1: raise ValueError(f"p must lie in [0, 1], got {p}")
         self.ds, self.mode, self.p, self.k = ds, mode, float(p), k
         self.principal = ds.factor_index(principal)
         self.pool = np.arange(len(ds)) if pool is None else np.asarray(pool, dtype=np.int64)
         if len(self.pool) < 2: raise ValueError(f"need at least 2 images in the pool, got {len(self.pool)}")
         f = ds.factors[self.pool]
-        if mode == 'label': self._init_label(f[:, self.principal])
+        if mode in ('label', 'near'): self._init_label(f[:, self.principal])
         else: self._init_grid(f)
+        if mode == 'near': self._init_near(f[:, self.principal], int(n_near), int(n_anchors), int(n_pca), seed)
 
     def _init_label(self, y):
         n_cls = len(np.unique(y))
@@ -354,7 +363,8 @@ def __call__(self:PairSampler, n, # number of pairs
     "Positions (in `ds`) of `n` pairs: two int64 arrays"
     rng = np.random.default_rng(rng)
     i1 = rng.integers(0, len(self.pool), n)
-    if self.mode == 'label': i2 = self._second_label(i1, rng)
+    if self.mode == 'near': i1, i2 = self._second_near(n, rng)
+    elif self.mode == 'label': i2 = self._second_label(i1, rng)
     else: i1, i2 = self._second_grid(i1, rng)
     return self.pool[i1], self.pool[i2]
 
@@ -449,6 +459,62 @@ class _ImageBatch:
         if self.noise: xs = [salt_and_pepper(x, self.noise) for x in xs]
         return (*xs, *b[self.n_img:])
 
+# %% ../nbs/00_data.ipynb #d455d164
+def pixel_features(images, # array-like (N, H, W, C) uint8: numpy array, memmap, h5py dataset or renderer
+                   rows, # positions to read
+                   side:int=16, # images are average-pooled to at most side x side
+                   bs:int=2048): # images read per chunk
+    "Flattened, average-pooled pixels in [0, 1] of `images[rows]`: the space `near` pairs are found in"
+    rows, out = np.asarray(rows, dtype=np.int64), []
+    for i in range(0, len(rows), bs):
+        x = to_tensor_images(_read_rows(images, rows[i:i + bs]))
+        out.append(F.adaptive_avg_pool2d(x, min(side, x.shape[-1])).flatten(1).numpy())
+    return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+def nearest_partners(X, # (N, D) features
+                     y, # (N,) labels
+                     k:int=5): # neighbours per row and kind
+    "Row indices (N, k) of each row's `k` nearest other rows with the same label and (N, k) with another label"
+    # sklearn's brute-force search, once per class: a class with fewer than k other members repeats its neighbours,
+    # a row without any (a class of one, or a single class) is its own partner
+    X, y = np.asarray(X, np.float32), np.asarray(y)
+    same, other, rows = np.zeros((len(X), k), np.int64), np.zeros((len(X), k), np.int64), np.arange(len(X))
+    for c in np.unique(y):
+        mine, rest = rows[y == c], rows[y != c]
+        for out, ref, skip in ((same, mine, 1), (other, rest, 0)):
+            m = min(k + skip, len(ref))
+            if m - skip < 1: out[mine] = mine[:, None]; continue
+            nn = NearestNeighbors(n_neighbors=m, algorithm='brute').fit(X[ref]).kneighbors(X[mine], return_distance=False)
+            nn = ref[nn]
+            if skip:   # drop the row itself (not always first when duplicates tie; absent: drop the farthest)
+                keep = nn != mine[:, None]
+                keep[keep.all(1), -1] = False
+                nn = nn[keep].reshape(len(mine), m - 1)
+            out[mine] = nn[:, np.arange(k) % nn.shape[1]]
+    return same, other
+
+@patch
+def _init_near(self:PairSampler, y, n_near, n_anchors, n_pca, seed):
+    if n_near < 1 or n_anchors < 2 or n_pca < 0:
+        raise ValueError(f"n_near must be >= 1, n_anchors >= 2 and n_pca >= 0, got {n_near}, {n_anchors} and {n_pca}")
+    self.n_near = n_near
+    self.anchors = np.sort(np.random.default_rng(seed).choice(len(self.pool), min(n_anchors, len(self.pool)), replace=False))
+    ya = y[self.anchors]
+    if self.p > 0 and len(np.unique(ya)) < 2: raise ValueError(f"the anchors hold a single principal class: pairs cannot differ (p={self.p})")
+    X = pixel_features(self.ds.images, self.pool[self.anchors])
+    q = min(n_pca, len(X) - 1, X.shape[1])
+    if q >= 1 and X.var(0).sum() > 0:   # every principal direction weighs alike: a change of a large region (a wall's hue) counts no more than a small one
+        X = PCA(q, random_state=seed).fit_transform(X)
+        X /= np.maximum(X.std(0), 1e-6)
+    self.near_same, self.near_other = nearest_partners(X, ya, n_near)
+
+@patch
+def _second_near(self:PairSampler, n, rng):
+    "(i1, i2) as pool positions: an anchor and one of its `n_near` nearest images, of another label with probability p"
+    a, j = rng.integers(0, len(self.anchors), n), rng.integers(0, self.n_near, n)
+    b = np.where(rng.random(n) < self.p, self.near_other[a, j], self.near_same[a, j])
+    return self.anchors[a], self.anchors[b]
+
 # %% ../nbs/00_data.ipynb #d182f422
 class PairSource:
     "Pairs of a `FactorDataset` as whole batches: (x1, x2, y1, y2), images uint8 NHWC"
@@ -477,9 +543,12 @@ def _carve(idx, valid_pct, seed):
 # %% ../nbs/00_data.ipynb #b21c39fc
 def pair_dls(ds:FactorDataset, # the images and their factors
              principal=0, # principal factor (name or index)
-             mode='label', # 'label', 'factor' or 'forced' (see `PairSampler`)
+             mode='label', # 'label', 'near', 'factor' or 'forced' (see `PairSampler`)
              p=0.5, # probability that the principal factor differs within a pair
              k=1, # factors changed per pair in 'factor' mode (None: random)
+             n_near=5, # 'near' mode: neighbours a partner is drawn from
+             n_anchors=40_000, # 'near' mode: training anchors (validation: at most 5 per validation pair)
+             n_pca=64, # 'near' mode: whitened principal components the neighbours are found in (0: raw pixels)
              bs=32, # pairs per batch
              n_train=20_000, # training pairs per epoch (drawn anew each epoch)
              n_valid=2_000, # validation pairs (fixed)
@@ -494,8 +563,9 @@ def pair_dls(ds:FactorDataset, # the images and their factors
     "fastai `DataLoaders` of (x1, x2, y1, y2) pairs for the disentangler"
     train_idx = np.arange(len(ds)) if train_idx is None else np.asarray(train_idx)
     if valid_idx is None: train_idx, valid_idx = _carve(train_idx, valid_pct, seed)
-    mk = lambda pool: PairSampler(ds, principal, mode, p, k, pool)
-    srcs = PairSource(ds, mk(train_idx), n_train, seed), PairSource(ds, mk(valid_idx), n_valid, seed + 1, resample=False)
+    mk = lambda pool, m, s: PairSampler(ds, principal, mode, p, k, pool, n_near, m, n_pca, s)
+    srcs = (PairSource(ds, mk(train_idx, n_anchors, seed), n_train, seed),
+            PairSource(ds, mk(valid_idx, min(n_anchors, 5 * n_valid), seed + 1), n_valid, seed + 1, resample=False))
     dls = [BatchDL(s, bs=bs, shuffle=False, drop_last=train, num_workers=num_workers,
                    after_batch=_ImageBatch(2, size, noise if train else 0.)) for s, train in zip(srcs, (True, False))]
     return DataLoaders(*dls, device=device or default_device())

@@ -746,7 +746,8 @@ def _recommendation(m):
 
 
 _PAIRS = dict(forced='forced factor pairs (exactly one factor changes per pair)',
-              label='principal-label pairs (the principal label differs with probability p, the rest is whatever the data gives)')
+              label='principal-label pairs (the principal label differs with probability p, the rest is whatever the data gives)',
+              near='principal-label pairs whose partner is one of the nearest images in pixel space, of the same label or (with probability p) another')
 
 def _candidate_rows(rows):
     "The candidates table as the report shows it"

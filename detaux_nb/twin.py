@@ -21,10 +21,10 @@ from .disentangler import TERMS, Disentangler, TermsLog, disentangler_learner, e
 from .metrics import probe_subspaces
 
 # %% auto #0
-__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'TWIN_QUICK_LABEL', 'TWIN_QUICK_AUTO', 'PAIR_MODES', 'resolve_pairs',
-           'merge_preset', 'train_disentangler', 'train_twin', 'heldout_twin_idx', 'twin_model', 'twin_training_log',
-           'twin_codes', 'ProbeCallback', 'one_factor_pairs', 'subspace_sensitivity', 'principal_summary', 'swap_grid',
-           'contrasting_pair', 'traversal_grid', 'plot_loss_terms']
+__all__ = ['TWIN_PAPER', 'TWIN_QUICK', 'TWIN_QUICK_FORCED', 'TWIN_QUICK_LABEL', 'TWIN_QUICK_NEAR', 'TWIN_QUICK_AUTO',
+           'PAIR_MODES', 'resolve_pairs', 'merge_preset', 'train_disentangler', 'train_twin', 'heldout_twin_idx',
+           'twin_model', 'twin_training_log', 'twin_codes', 'ProbeCallback', 'one_factor_pairs', 'subspace_sensitivity',
+           'principal_summary', 'swap_grid', 'contrasting_pair', 'traversal_grid', 'plot_loss_terms']
 
 # %% ../nbs/01b_twin.ipynb #697b6ce0
 TWIN_PAPER = dict(size=64, arch='conv64', K=10, d=10, width=32, mode='label', p=0.5, k=1, bs=32, n_train=480_000,
@@ -45,33 +45,39 @@ TWIN_QUICK_LABEL = dict(TWIN_QUICK, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_d
                                                   lambda_reg=3.3e-6, lambda_principal=0.033, lambda_iso=0.133, lambda_var=0.1))  # pairs: light
 # terms beside the reconstruction (TWIN_QUICK's / 30) and the spread hinge, so that no subspace collapses
 
-TWIN_QUICK_AUTO = dict(TWIN_QUICK_LABEL, mode='auto', forced={k: v for k, v in TWIN_QUICK_FORCED.items() if TWIN_QUICK_LABEL[k] != v})
-# 'auto' (the pipeline's quick preset): TWIN_QUICK_FORCED's forced factor pairs on a full factor grid, else TWIN_QUICK_LABEL
+TWIN_QUICK_NEAR = dict(TWIN_QUICK_FORCED, mode='near', n_near=5, n_anchors=40_000, n_pca=64)  # label pairs whose partner is
+# one of the 5 nearest images of the same or another label among 40,000 anchors (in the top 64 principal components of
+# the pixels, whitened); otherwise TWIN_QUICK_FORCED's settings
+
+TWIN_QUICK_AUTO = dict(TWIN_QUICK_NEAR, mode='auto', forced=dict(mode='forced'))
+# 'auto' (the pipeline's quick preset): TWIN_QUICK_FORCED's forced factor pairs on a full factor grid, else TWIN_QUICK_NEAR
 
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
-PAIR_MODES = ('label', 'factor', 'forced', 'auto')
+PAIR_MODES = ('label', 'near', 'factor', 'forced', 'auto')
+_NEAR_KEYS = ('n_near', 'n_anchors', 'n_pca')   # optional: only the 'near' mode reads them (pair_dls' defaults otherwise)
 
 def _preset(preset, **overrides):
     cfg = dict(preset, **overrides)
-    unknown = set(cfg) - set(TWIN_PAPER) - {'forced'}
-    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)} (and 'forced')")
+    unknown = set(cfg) - set(TWIN_PAPER) - {'forced', *_NEAR_KEYS}
+    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)} (and 'forced', 'n_near', 'n_anchors', 'n_pca')")
     if cfg['mode'] not in PAIR_MODES: raise ValueError(f"mode={cfg['mode']!r}: expected one of {PAIR_MODES}")
     forced = cfg.get('forced')
     if forced is not None:
         if not isinstance(forced, dict): raise TypeError(f"'forced' must be a dict of preset keys; got {type(forced).__name__}")
-        bad = set(forced) - set(TWIN_PAPER) - {'mode'}
+        bad = set(forced) - set(TWIN_PAPER) - {'mode', *_NEAR_KEYS}
         if bad: raise ValueError(f"unknown preset keys {sorted(bad)} in 'forced'; expected some of {sorted(TWIN_PAPER)}")
     return cfg
 
 def resolve_pairs(preset:dict, # a preset whose mode may be 'auto'
                   ds            # the data it will train on
                  )->dict:
-    "The preset a run trains with: mode 'auto' becomes 'forced' (with the preset's `forced` settings) on a full factor grid, else 'label'"
+    "The preset a run trains with: mode 'auto' becomes 'forced' (with the preset's `forced` settings) on a full factor grid, else 'near'"
     cfg = _preset(preset)
     forced = cfg.pop('forced', None) or {}
     if cfg['mode'] != 'auto': return cfg
-    if getattr(ds, 'is_grid', False): return _preset(cfg, **dict(forced, mode='forced'))   # `forced` replaces whole keys
-    return dict(cfg, mode='label')
+    if not getattr(ds, 'is_grid', False): return dict(cfg, mode='near')
+    cfg = {k: v for k, v in cfg.items() if k not in _NEAR_KEYS}   # forced pairs have no neighbours
+    return _preset(cfg, **dict(forced, mode='forced'))            # `forced` replaces whole keys
 
 def merge_preset(preset:dict,           # a preset (`TWIN_QUICK`, ...)
                  overrides:dict|None=None # preset keys to change; its 'loss_kw' / 'schedule_kw' update the preset's key by key
@@ -97,11 +103,12 @@ def train_disentangler(ds,              # a `FactorDataset` (or `ImageLabelDatas
     over = {k: v for k, v in overrides.items() if k != 'mode'}   # applied after pair mode 'auto' is resolved: they win in both modes
     cfg = _preset(resolve_pairs(_preset(preset, **{k: v for k, v in overrides.items() if k == 'mode'}), ds), **over)
     mode = cfg['mode']
-    if mode != 'label' and not getattr(ds, 'is_grid', False):
+    if mode in ('factor', 'forced') and not getattr(ds, 'is_grid', False):
         warnings.warn(f"mode={mode!r} needs a full factor grid; this dataset has none, so principal-label pairs are used")
         mode = 'label'
     torch.manual_seed(cfg['seed'])
-    dls = pair_dls(ds, principal=principal, mode=mode, p=cfg['p'], k=cfg['k'], bs=cfg['bs'], n_train=cfg['n_train'],
+    near = {k: cfg[k] for k in _NEAR_KEYS if k in cfg}
+    dls = pair_dls(ds, principal=principal, mode=mode, p=cfg['p'], k=cfg['k'], **near, bs=cfg['bs'], n_train=cfg['n_train'],
                    n_valid=min(2000, max(cfg['n_train'] // 10, cfg['bs'])), train_idx=train_idx, valid_idx=valid_idx,
                    noise=cfg['noise'], size=cfg['size'], seed=cfg['seed'], device=device)
     loss_kw = dict(cfg['loss_kw'], seed=cfg['seed'])
