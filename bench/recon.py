@@ -1,7 +1,7 @@
 """Issue 22: do the presets' disentanglers reconstruct? Test-split MSE against a reconstruction-only autoencoder.
 
 For every run folder that `bench/discovered.py` left (`<mode>_s<seed>_...`: the quick pipeline's disentangler for
-label or forced pairs and a seed), the test-split reconstruction MSE of its model on 2,000 images of the twin's test
+label, near or forced pairs and a seed), the test-split reconstruction MSE of its model on 2,000 images of the twin's test
 split (`heldout_twin_idx`, seed 0), against the same architecture trained with the same preset, pairs, epochs and
 seed but every loss term beside the reconstruction at weight 0 (cached under artifact_dir('bench')/recon). Prints
 
