@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
+from scipy.stats import entropy
 from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import (adjusted_rand_score, homogeneity_completeness_v_measure,
@@ -569,8 +570,11 @@ def discover_candidates(
                 aux = discover_aux_labels(Z[:, k], seed=seed, **cluster_kw)
             labels[k] = aux
             # quality: cluster structure (silhouette) weighted by the subspace's share of the code's variance (capped
-            # at 1): a nearly flat subspace can split into two tight blobs that carry almost nothing of the image
-            r.update(excluded='', note='; '.join(str(w.message) for w in caught), k=aux.n_classes, silhouette=aux.silhouette, quality=float(aux.silhouette * min(s, 1.0)),
+            # at 1: a nearly flat subspace can split into two tight blobs that carry almost nothing of the image) and by
+            # the entropy of the labels (nats; log k when balanced: silhouette alone favours a coarse 2-way split)
+            h = float(entropy(np.unique(aux.labels, return_counts=True)[1]))
+            r.update(excluded='', note='; '.join(str(w.message) for w in caught), k=aux.n_classes, silhouette=aux.silhouette, entropy=h,
+                     quality=float(aux.silhouette * min(s, 1.0) * h),
                      principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
                      **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
         rows[k] = r

@@ -507,7 +507,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
         cands, why, fallback = Candidates(t, {}, k), 'the subspace with the smallest leak, for want of a usable candidate', True
     else:
         fallback = False
-        if k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share)'
+        if k is None: k, why = cands.chosen, 'the usable candidate of highest quality (silhouette x variance share x label entropy)'
         else: why = f"the pick of subspace criterion `{c.select_method}`"
     aux = cands.labels[k] if k in cands.labels else discover_aux_labels(codes['fit'][:, k], seed=c.seed, **c.cluster)
     t = cands.table.assign(chosen=lambda df: df.index == k)
@@ -752,7 +752,7 @@ _PAIRS = dict(forced='forced factor pairs (exactly one factor changes per pair)'
 def _candidate_rows(rows):
     "The candidates table as the report shows it"
     t = pd.DataFrame(rows)
-    cols = [c for c in ['subspace', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'spread', 'leak', 'principal_nmi',
+    cols = [c for c in ['subspace', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'entropy', 'spread', 'leak', 'principal_nmi',
                         'best_factor', 'best_nmi', 'excluded'] if c in t]
     t = t[cols].astype(object)
     return t.where(t.notna(), '')
