@@ -317,8 +317,8 @@ class PairSampler:
     def __init__(self,
                  ds:FactorDataset, # the dataset
                  principal=0, # principal factor (name or index)
-                 mode='label', # 'label', 'factor' or 'forced'
-                 p=0.5, # probability that the principal factor differs ('label', 'forced')
+                 mode='label', # 'label', 'near', 'factor' or 'forced'
+                 p=0.5, # probability that the principal factor differs ('label', 'near', 'forced')
                  k=1, # factors changed per pair in 'factor' mode; None: uniformly 1..F
                  pool=None, # positions of `ds` pairs are drawn from (default: all)
                  n_near=5, # 'near' mode: the partner is one of the `n_near` nearest images (same or other label)
@@ -362,7 +362,7 @@ def __call__(self:PairSampler, n, # number of pairs
              rng=None): # seed or `numpy.random.Generator`
     "Positions (in `ds`) of `n` pairs: two int64 arrays"
     rng = np.random.default_rng(rng)
-    i1 = rng.integers(0, len(self.pool), n)
+    i1 = rng.integers(0, len(self.pool), n)   # 'near' replaces it by anchors (the draw stays: the stream, and runs made with it, reproduce)
     if self.mode == 'near': i1, i2 = self._second_near(n, rng)
     elif self.mode == 'label': i2 = self._second_label(i1, rng)
     else: i1, i2 = self._second_grid(i1, rng)
