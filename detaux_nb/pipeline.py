@@ -515,7 +515,8 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     choice = dict(subspace=int(k), method=c.select_method, why=why, leak=leak, flagged=leak > 0.1, fallback=fallback,
                   excluded=t.loc[k, 'excluded'] or None)
     Zk = codes['fit'][:, k]
-    test = nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])
+    cand = {j: (a.labels, nearest_mean_labels(codes['fit'][:, j], a.labels, codes['test'][:, j])) for j, a in cands.labels.items()}
+    test = cand[k][1] if k in cand else nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])   # the chosen one: computed once
     rep = label_report(aux, y, factors=fit_f, names=ds.names, Zk=Zk, principal_name=c.principal, plot=True, seed=c.seed)
     save_aux_labels(aux, d/'aux')
     atomic_write(d/'test_labels.npy', lambda tmp: np.save(tmp, test))
@@ -525,7 +526,6 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
-    cand = {j: (a.labels, nearest_mean_labels(codes['fit'][:, j], a.labels, codes['test'][:, j])) for j, a in cands.labels.items()}
     write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=cand)
     order = t[t.usable].sort_values('quality', ascending=False, kind='stable').index if cand else []   # best quality first
     atomic_write(d/'candidates.npz', lambda tmp: np.savez(tmp, order=np.asarray(order, np.int64),
@@ -635,7 +635,9 @@ def stage_screen(run:Run, ds:FactorDataset, sp:dict) -> dict:
     choice = dict(aux=c.aux, chosen=picked['subspace'], trained=picked['subspace'])
     if c.aux == 'select': choice['reason'] = f"aux 'select': the subspace `{c.select_method}` picks, no screen"
     else:
-        with np.load(run.out/'aux_labels'/'candidates.npz') as f: order = [int(j) for j in f['order']]
+        with np.load(run.out/'aux_labels'/'candidates.npz') as f:   # read once: every candidate's (fit, test) labels
+            order = [int(j) for j in f['order']]
+            cands = {f'aux_{j}': np.concatenate([f[f'fit_{j}'], f[f'test_{j}']]).astype(np.int64) for j in order}
         if not order:   # every subspace collapsed or principal-bearing: nothing to screen
             t = pd.read_csv(run.out/'aux_labels'/'candidates.csv', index_col='subspace')
             choice.update(chosen=None, reason="no usable candidate (" + '; '.join(f"subspace {k}: {r}" for k, r in t.excluded.items())
@@ -643,7 +645,6 @@ def stage_screen(run:Run, ds:FactorDataset, sp:dict) -> dict:
         else:
             m, s = c.mtl, c.screen
             pos = np.concatenate([sp['fit'], sp['mtl_test']])
-            cands = {f'aux_{j}': np.concatenate(_candidate_labels(run, j)).astype(np.int64) for j in order}
             t0 = time.time()
             scr = screen_candidates(ds.subset(pos), c.principal, cands, np.arange(len(sp['fit'])), seeds=c.seeds, n_train=m['n_train'],
                                     valid_pct=m['valid_pct'], inner_pct=s['inner_pct'], max_candidates=s['max_candidates'],

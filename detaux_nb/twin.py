@@ -59,7 +59,7 @@ _NEAR_KEYS = ('n_near', 'n_anchors', 'n_pca')   # optional: only the 'near' mode
 def _preset(preset, **overrides):
     cfg = dict(preset, **overrides)
     unknown = set(cfg) - set(TWIN_PAPER) - {'forced', *_NEAR_KEYS}
-    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)} (and 'forced', 'n_near', 'n_anchors', 'n_pca')")
+    if unknown: raise ValueError(f"unknown preset keys {sorted(unknown)}; expected some of {sorted(TWIN_PAPER)} (and {sorted({'forced', *_NEAR_KEYS})})")
     if cfg['mode'] not in PAIR_MODES: raise ValueError(f"mode={cfg['mode']!r}: expected one of {PAIR_MODES}")
     forced = cfg.get('forced')
     if forced is not None:
