@@ -3,7 +3,8 @@
 For every run folder that `bench/discovered.py` left (`<mode>_s<seed>_...`: the quick pipeline's disentangler for
 label, near or forced pairs and a seed), the test-split reconstruction MSE of its model on 2,000 images of the twin's test
 split (`heldout_twin_idx`, seed 0), against the same architecture trained with the same preset, pairs, epochs and
-seed but every loss term beside the reconstruction at weight 0 (cached under artifact_dir('bench')/recon). Prints
+seed but every loss term beside the reconstruction at weight 0 (cached under artifact_dir('bench')/recon, named by
+the run and a digest of those settings). Prints
 
     mode= seed= mse= recon_only_mse= ratio=
 
@@ -19,7 +20,7 @@ from fastcore.script import call_parse
 from detaux_nb.core import artifact_dir, atomic_write
 from detaux_nb.data import Shapes3DTwin, shapes3d_split
 from detaux_nb.disentangler import Disentangler, _as_float_nchw
-from detaux_nb.twin import heldout_twin_idx, merge_preset, train_disentangler
+from detaux_nb.twin import _preset_key, heldout_twin_idx, merge_preset, train_disentangler
 from detaux_nb.pipeline import DetauxConfig, _preset_of
 
 ZERO = dict(lambda_dist=0., lambda_sp=0., lambda_cons=0., lambda_reg=0., lambda_principal=0., lambda_iso=0., lambda_var=0.)
@@ -45,7 +46,7 @@ def main(runs:str=None):   # folder of bench/discovered.py's run folders (defaul
         model = Disentangler(p['arch'], K=p['K'], d=p['d'], size=p['size'], width=p['width'])
         model.load_state_dict(torch.load(run/'disentangler'/'model.pth', map_location='cpu', weights_only=True))
         cfg = merge_preset(p, dict(loss_kw=ZERO))
-        cache = artifact_dir('bench')/'recon'/f"{run.name}_recon_only.pth"
+        cache = artifact_dir('bench')/'recon'/f"{run.name}_{_preset_key(cfg)}_recon_only.pth"   # one per preset and seed
         base = Disentangler(p['arch'], K=p['K'], d=p['d'], size=p['size'], width=p['width'])
         if cache.exists(): base.load_state_dict(torch.load(cache, map_location='cpu', weights_only=True))
         else:

@@ -1,0 +1,69 @@
+"""Issue 22 leads, measured on the stored codes of `bench/discovered.py` runs (nothing is retrained).
+
+For every run folder given (`<mode>_s<seed>` with `codes/`, `split/` and `aux_labels/`), the candidate the package's
+rule chose (highest silhouette x variance share x label entropy) against a variant of it, both scored by the NMI with
+the twin factor they track best (ground truth: for scoring, never an input):
+
+- `--lead pca`: every usable candidate re-clustered on the principal components holding 90 % of its subspace's
+  variance (a Gaussian mixture, BIC, as the quick preset), the rule applied again to the new labels;
+- `--lead merge`: the chosen candidate clustered together with every usable subspace whose labels share NMI >=
+  `--dep` with its labels (the same mixture, on the principal components of the concatenated codes).
+
+Prints per run `run= chosen= lead= k= n_merged=` and last `mean= lead_mean= worst= lead_worst= better= worse=
+at_0.6= lead_at_0.6=`.
+
+    OMP_NUM_THREADS=1 python bench/candidate_leads.py --lead merge --runs 'DIR/near_s*,DIR2/near_s*'
+"""
+import glob, json, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+from scipy.stats import entropy
+from sklearn.decomposition import PCA
+from sklearn.metrics import normalized_mutual_info_score as nmi, silhouette_score
+from fastcore.script import call_parse
+from detaux_nb.core import subsample
+from detaux_nb.clustering import discover_aux_labels
+from detaux_nb.data import Shapes3DTwin
+
+OTHER = (0, 1, 2, 4, 5)   # the twin's factors other than the principal one (scale)
+
+def _reduced(X, share, seed):
+    "`X` on its principal components holding `share` of its variance (fitted on 5,000 seeded rows)"
+    P = PCA(random_state=seed).fit(X[subsample(len(X), 5000, seed)])
+    return P.transform(X)[:, :int(np.searchsorted(np.cumsum(P.explained_variance_ratio_), share) + 1)]
+
+def _cluster(X, seed): return discover_aux_labels(X, method='gmm', n_clusters='auto', fit_size=5000, seed=seed).labels
+
+@call_parse
+def main(runs:str=None,      # comma-separated run folders of bench/discovered.py (glob patterns allowed)
+         lead:str='merge',   # 'pca' or 'merge'
+         dep:float=0.3,      # merge: label NMI with the chosen candidate above which a subspace joins it
+         share:float=0.9):   # variance share of the principal components clustered
+    warnings.filterwarnings('ignore')
+    F, rows = Shapes3DTwin(32).factors, []
+    for run in [Path(p) for pat in runs.split(',') for p in sorted(glob.glob(pat))]:
+        t = pd.read_csv(run/'aux_labels'/'candidates.csv', index_col='subspace'); use = t[t.usable]
+        seed = json.loads((run/'config.json').read_text())['disentangler']['seed']
+        with np.load(run/'codes'/'codes.npz') as f: Z = f['fit']
+        with np.load(run/'split'/'split.npz') as f: fac = F[f['fit']]
+        with np.load(run/'aux_labels'/'candidates.npz') as f: L = {k: f[f'fit_{k}'] for k in use.index}
+        best = lambda lab: max(nmi(fac[:, j], lab) for j in OTHER)
+        rule = lambda labs: max(labs, key=lambda k: use.silhouette[k] * min(use.spread[k], 1) * entropy(np.bincount(labs[k])))
+        c = rule(L)
+        if lead == 'pca':
+            new, q = {}, {}
+            for k in use.index:   # re-clustered, and rated by the same rule (silhouette on the reduced codes)
+                X = _reduced(Z[:, k], share, seed); new[k] = _cluster(X, seed); i = subsample(len(X), 5000, seed)
+                sil = silhouette_score(X[i], new[k][i]) if len(set(new[k][i])) > 1 else -1.
+                q[k] = sil * min(use.spread[k], 1) * entropy(np.bincount(new[k]))
+            lab, merged = new[max(q, key=q.get)], 0
+        else:
+            ks = [c] + [j for j in use.index if j != c and nmi(L[c], L[j]) >= dep]
+            lab, merged = _cluster(_reduced(Z[:, ks].reshape(len(Z), -1), share, seed), seed), len(ks) - 1
+        rows.append(dict(run=f"{run.parent.name}/{run.name}", chosen=best(L[c]), lead=best(lab), k=len(set(lab)), n_merged=merged))
+        r = rows[-1]
+        print(f"run={r['run']} chosen={r['chosen']:.3f} lead={r['lead']:.3f} k={r['k']} n_merged={r['n_merged']}", flush=True)
+    d = pd.DataFrame(rows)
+    print(f"mean={d.chosen.mean():.3f} lead_mean={d.lead.mean():.3f} worst={d.chosen.min():.3f} lead_worst={d.lead.min():.3f} "
+          f"better={(d.lead > d.chosen).sum()} worse={(d.lead < d.chosen).sum()} at_0.6={(d.chosen >= 0.6).sum()} "
+          f"lead_at_0.6={(d.lead >= 0.6).sum()}")
