@@ -39,6 +39,8 @@ def main(runs:str=None,      # comma-separated run folders of bench/discovered.p
          lead:str='merge',   # 'pca' or 'merge'
          dep:float=0.3,      # merge: label NMI with the chosen candidate above which a subspace joins it
          share:float=0.9):   # variance share of the principal components clustered
+    if not runs: raise SystemExit("--runs: name the run folders (comma-separated, glob patterns allowed)")
+    if lead not in ('pca', 'merge'): raise SystemExit(f"--lead must be 'pca' or 'merge'; got {lead!r}")
     warnings.filterwarnings('ignore')
     F, rows = Shapes3DTwin(32).factors, []
     for run in [Path(p) for pat in runs.split(',') for p in sorted(glob.glob(pat))]:
