@@ -17,13 +17,13 @@ at_0.6= lead_at_0.6=`.
 import glob, json, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from scipy.stats import entropy
 from sklearn.decomposition import PCA
-from sklearn.metrics import normalized_mutual_info_score as nmi, silhouette_score
+from sklearn.metrics import normalized_mutual_info_score as nmi
 from fastcore.script import call_parse
 from detaux_nb.core import subsample
-from detaux_nb.clustering import discover_aux_labels
+from detaux_nb.clustering import candidate_quality, discover_aux_labels
 from detaux_nb.data import Shapes3DTwin
+from detaux_nb.pipeline import QUICK_CLUSTER
 
 OTHER = (0, 1, 2, 4, 5)   # the twin's factors other than the principal one (scale)
 
@@ -32,7 +32,7 @@ def _reduced(X, share, seed):
     P = PCA(random_state=seed).fit(X[subsample(len(X), 5000, seed)])
     return P.transform(X)[:, :int(np.searchsorted(np.cumsum(P.explained_variance_ratio_), share) + 1)]
 
-def _cluster(X, seed): return discover_aux_labels(X, method='gmm', n_clusters='auto', fit_size=5000, seed=seed).labels
+def _cluster(X, seed): return discover_aux_labels(X, seed=seed, **QUICK_CLUSTER)   # the quick preset's clustering
 
 @call_parse
 def main(runs:str=None,      # comma-separated run folders of bench/discovered.py (glob patterns allowed)
@@ -50,18 +50,13 @@ def main(runs:str=None,      # comma-separated run folders of bench/discovered.p
         with np.load(run/'split'/'split.npz') as f: fac = F[f['fit']]
         with np.load(run/'aux_labels'/'candidates.npz') as f: L = {k: f[f'fit_{k}'] for k in use.index}
         best = lambda lab: max(nmi(fac[:, j], lab) for j in OTHER)
-        rule = lambda labs: max(labs, key=lambda k: use.silhouette[k] * min(use.spread[k], 1) * entropy(np.bincount(labs[k])))
-        c = rule(L)
+        c = max(L, key=lambda k: candidate_quality(use.silhouette[k], use.spread[k], L[k])[0])   # the package's choice
         if lead == 'pca':
-            new, q = {}, {}
-            for k in use.index:   # re-clustered, and rated by the same rule (silhouette on the reduced codes)
-                X = _reduced(Z[:, k], share, seed); new[k] = _cluster(X, seed); i = subsample(len(X), 5000, seed)
-                sil = silhouette_score(X[i], new[k][i]) if len(set(new[k][i])) > 1 else -1.
-                q[k] = sil * min(use.spread[k], 1) * entropy(np.bincount(new[k]))
-            lab, merged = new[max(q, key=q.get)], 0
+            new = {k: _cluster(_reduced(Z[:, k], share, seed), seed) for k in use.index}   # rated by the same rule
+            lab, merged = new[max(new, key=lambda k: candidate_quality(new[k].silhouette, use.spread[k], new[k].labels)[0])].labels, 0
         else:
             ks = [c] + [j for j in use.index if j != c and nmi(L[c], L[j]) >= dep]
-            lab, merged = _cluster(_reduced(Z[:, ks].reshape(len(Z), -1), share, seed), seed), len(ks) - 1
+            lab, merged = _cluster(_reduced(Z[:, ks].reshape(len(Z), -1), share, seed), seed).labels, len(ks) - 1
         rows.append(dict(run=f"{run.parent.name}/{run.name}", chosen=best(L[c]), lead=best(lab), k=len(set(lab)), n_merged=merged))
         r = rows[-1]
         print(f"run={r['run']} chosen={r['chosen']:.3f} lead={r['lead']:.3f} k={r['k']} n_merged={r['n_merged']}", flush=True)

@@ -27,7 +27,8 @@ from .metrics import probe_accuracy
 # %% auto #0
 __all__ = ['METHODS', 'NOISE_MODES', 'K_CRITERIA', 'AuxLabels', 'discover_aux_labels', 'k_scores', 'choose_k',
            'assign_by_reachability', 'nearest_mean_labels', 'save_aux_labels', 'load_aux_labels', 'LabelReport',
-           'label_report', 'plot_contingency', 'plot_embedding', 'NoCandidate', 'Candidates', 'discover_candidates']
+           'label_report', 'plot_contingency', 'plot_embedding', 'candidate_quality', 'NoCandidate', 'Candidates',
+           'discover_candidates']
 
 # %% ../nbs/03_clustering.ipynb #eac36f7b
 @dataclass(repr=False)
@@ -517,6 +518,16 @@ def plot_embedding(
     return ax
 
 # %% ../nbs/03_clustering.ipynb #1d777822
+def candidate_quality(silhouette:float, # the candidate's silhouette
+                      spread:float,     # its subspace's variance as a fraction of the mean over the subspaces considered
+                      labels,           # its labels
+                     )->tuple:          # (quality, label entropy in nats)
+    "How `discover_candidates` rates a candidate task: silhouette x variance share (capped at 1) x label entropy"
+    # a nearly flat subspace can split into two tight blobs that carry almost nothing of the image (the share), and
+    # silhouette alone favours a coarse 2-way split (the entropy: log k when the k classes are balanced)
+    h = float(entropy(np.unique(np.asarray(labels), return_counts=True)[1]))
+    return float(silhouette * min(spread, 1.0) * h), h
+
 class NoCandidate(ValueError):
     "No subspace is usable as a candidate task; `table` says why each was excluded (spread and leak of every one)"
     def __init__(self, msg, table): super().__init__(msg); self.table = table
@@ -569,12 +580,9 @@ def discover_candidates(
                 warnings.simplefilter('always')
                 aux = discover_aux_labels(Z[:, k], seed=seed, **cluster_kw)
             labels[k] = aux
-            # quality: cluster structure (silhouette) weighted by the subspace's share of the code's variance (capped
-            # at 1: a nearly flat subspace can split into two tight blobs that carry almost nothing of the image) and by
-            # the entropy of the labels (nats; log k when balanced: silhouette alone favours a coarse 2-way split)
-            h = float(entropy(np.unique(aux.labels, return_counts=True)[1]))
+            q, h = candidate_quality(aux.silhouette, s, aux.labels)
             r.update(excluded='', note='; '.join(str(w.message) for w in caught), k=aux.n_classes, silhouette=aux.silhouette, entropy=h,
-                     quality=float(aux.silhouette * min(s, 1.0) * h),
+                     quality=q,
                      principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
                      **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
         rows[k] = r
