@@ -6,8 +6,12 @@ the twin factor they track best (ground truth: for scoring, never an input):
 
 - `--lead pca`: every usable candidate re-clustered on the principal components holding 90 % of its subspace's
   variance (a Gaussian mixture, BIC, as the quick preset), the rule applied again to the new labels;
-- `--lead merge`: the chosen candidate clustered together with every usable subspace whose labels share NMI >=
-  `--dep` with its labels (the same mixture, on the principal components of the concatenated codes).
+- `--lead merge`: the package's merging (`discover_candidates(merge=...)`, the quick preset's default since it was
+  measured here): the chosen candidate's group (`dependent_groups`: it and every usable subspace whose labels share
+  NMI >= `--dep` with its own) clustered as one on `group_projection`'s principal components (a single subspace
+  keeps its labels); the package also refuses a group whose codes leak the principal task, which this bench does not.
+
+The run folders must hold unmerged candidates (made with `merge: null`, or before merging existed).
 
 Prints per run `run= chosen= lead= k= n_merged=` and last `mean= lead_mean= worst= lead_worst= better= worse=
 at_0.6= lead_at_0.6=`.
@@ -21,7 +25,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import normalized_mutual_info_score as nmi
 from fastcore.script import call_parse
 from detaux_nb.core import subsample
-from detaux_nb.clustering import candidate_quality, discover_aux_labels
+from detaux_nb.clustering import candidate_quality, dependent_groups, discover_aux_labels, group_projection
 from detaux_nb.data import Shapes3DTwin
 from detaux_nb.pipeline import QUICK_CLUSTER
 
@@ -45,7 +49,8 @@ def main(runs:str=None,      # comma-separated run folders of bench/discovered.p
     F, rows = Shapes3DTwin(32).factors, []
     for run in [Path(p) for pat in runs.split(',') for p in sorted(glob.glob(pat))]:
         t = pd.read_csv(run/'aux_labels'/'candidates.csv', index_col='subspace'); use = t[t.usable]
-        seed = json.loads((run/'config.json').read_text())['disentangler']['seed']
+        cfg = json.loads((run/'config.json').read_text()); seed = cfg['disentangler']['seed']
+        if cfg.get('merge') is not None: raise SystemExit(f"{run}: its candidates are merged already (merge={cfg['merge']}); rerun it with merge null")
         with np.load(run/'codes'/'codes.npz') as f: Z = f['fit']
         with np.load(run/'split'/'split.npz') as f: fac = F[f['fit']]
         with np.load(run/'aux_labels'/'candidates.npz') as f: L = {k: f[f'fit_{k}'] for k in use.index}
@@ -55,8 +60,10 @@ def main(runs:str=None,      # comma-separated run folders of bench/discovered.p
             new = {k: _cluster(_reduced(Z[:, k], share, seed), seed) for k in use.index}   # rated by the same rule
             lab, merged = new[max(new, key=lambda k: candidate_quality(new[k].silhouette, use.spread[k], new[k].labels)[0])].labels, 0
         else:
-            ks = [c] + [j for j in use.index if j != c and nmi(L[c], L[j]) >= dep]
-            lab, merged = _cluster(_reduced(Z[:, ks].reshape(len(Z), -1), share, seed), seed).labels, len(ks) - 1
+            q = {k: candidate_quality(use.silhouette[k], use.spread[k], L[k])[0] for k in L}
+            ks = dependent_groups(L, sorted(L, key=lambda k: -q[k]), dep)[c]   # c leads the first group
+            lab = _cluster(group_projection(Z, ks, share, seed=seed)(Z), seed).labels if len(ks) > 1 else L[c]
+            merged = len(ks) - 1
         rows.append(dict(run=f"{run.parent.name}/{run.name}", chosen=best(L[c]), lead=best(lab), k=len(set(lab)), n_merged=merged))
         r = rows[-1]
         print(f"run={r['run']} chosen={r['chosen']:.3f} lead={r['lead']:.3f} k={r['k']} n_merged={r['n_merged']}", flush=True)

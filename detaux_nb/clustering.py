@@ -27,8 +27,8 @@ from .metrics import probe_accuracy
 # %% auto #0
 __all__ = ['METHODS', 'NOISE_MODES', 'K_CRITERIA', 'AuxLabels', 'discover_aux_labels', 'k_scores', 'choose_k',
            'assign_by_reachability', 'nearest_mean_labels', 'save_aux_labels', 'load_aux_labels', 'LabelReport',
-           'label_report', 'plot_contingency', 'plot_embedding', 'candidate_quality', 'NoCandidate', 'Candidates',
-           'discover_candidates']
+           'label_report', 'plot_contingency', 'plot_embedding', 'candidate_quality', 'dependent_groups',
+           'group_projection', 'NoCandidate', 'Candidates', 'discover_candidates']
 
 # %% ../nbs/03_clustering.ipynb #eac36f7b
 @dataclass(repr=False)
@@ -528,6 +528,35 @@ def candidate_quality(silhouette:float, # the candidate's silhouette
     h = float(entropy(np.unique(np.asarray(labels), return_counts=True)[1]))
     return float(silhouette * min(spread, 1.0) * h), h
 
+def dependent_groups(labels:dict,   # {subspace: (N,) labels} of the usable candidates
+                     order,         # their subspaces, best first
+                     dep:float=0.3, # label NMI with a group's lead at or above which a subspace joins the group
+                    )->dict:        # {lead subspace: [lead, members...]}, in `order`
+    "Group candidates that split the codes alike: in `order`, each subspace not yet grouped leads a group of the ungrouped ones whose labels share NMI >= `dep` with its own"
+    left, groups = [int(k) for k in order], {}
+    if sorted(left) != sorted(int(k) for k in labels): raise ValueError(f"order {left} must list the subspaces of labels {sorted(labels)} once each")
+    while left:
+        k = left.pop(0)
+        groups[k] = [k] + [j for j in left if normalized_mutual_info_score(labels[k], labels[j]) >= dep]
+        left = [j for j in left if j not in groups[k]]
+    return groups
+
+def group_projection(Zfit,            # (N, K, d) codes the projection is fitted on
+                     members,         # subspaces of the group
+                     share:float=0.9, # several members: variance share of the principal components kept
+                     fit_size:int=5000, # codes (seeded subsample) the principal components are fitted on
+                     seed=0,
+                    ):                # a function (M, K, d) codes -> (M, D) features of the group
+    "The codes a group of subspaces is clustered on: one subspace's own codes; several subspaces' codes concatenated and projected on the principal components holding `share` of their variance"
+    Zfit = check_codes(Zfit, ndim=3); members = [int(j) for j in members]
+    if len(members) == 1: return lambda Z: np.asarray(Z)[:, members[0]]
+    # a mixture with full covariances on 20-90 concatenated dimensions fits 5,000 codes poorly (BIC keeps too few
+    # components); a PCA first keeps the directions that vary and drops the near-constant ones
+    cat = lambda Z: np.asarray(Z)[:, members].reshape(len(Z), -1)
+    P = PCA(random_state=_as_seed(seed)).fit(cat(Zfit)[subsample(len(Zfit), fit_size, seed)])
+    n = int(np.searchsorted(np.cumsum(P.explained_variance_ratio_), share) + 1)
+    return lambda Z: P.transform(cat(Z))[:, :n]
+
 class NoCandidate(ValueError):
     "No subspace is usable as a candidate task; `table` says why each was excluded (spread and leak of every one)"
     def __init__(self, msg, table): super().__init__(msg); self.table = table
@@ -538,8 +567,12 @@ class Candidates:
     table: pd.DataFrame   # one row per subspace: usable, why excluded, k, quality, silhouette, spread, leak (+ NMI per factor)
     labels: dict          # {subspace: AuxLabels} of the usable subspaces
     chosen: int           # the usable subspace of highest quality (the default auxiliary task)
+    projections: dict = field(default_factory=dict)   # {subspace: codes -> features clustered} of the usable ones (`group_projection`)
 
     def __getitem__(self, k): return self.labels[k]
+    def features(self, k, Z):
+        "The features candidate `k` was clustered on, for (M, K, d) codes `Z` (its subspace, or its group's projection)"
+        return self.projections[k](Z) if k in self.projections else np.asarray(Z)[:, k]
     def __repr__(self):
         t = self.table
         return (f"Candidates({int(t.usable.sum())} usable of {len(t)} subspaces; chosen: subspace {self.chosen}, "
@@ -555,6 +588,8 @@ def discover_candidates(
     min_spread:float=0.05,  # a subspace whose variance is below this fraction of the mean over `subspaces` is collapsed
     max_leak:float=0.1,     # a subspace whose principal probe beats chance by more than this is principal-bearing
     probe_size:int=5000,    # codes (seeded subsample) the leak probe is fitted and scored on (half each)
+    merge:float|None=None,  # group candidates whose labels share NMI >= `merge` (`dependent_groups`) and cluster each group as one; None: never
+    share:float=0.9,        # merged groups: variance share of the principal components clustered (`group_projection`)
     seed=0,                 # seeds the subsamples, the probes and the clusterings
     **cluster_kw            # passed to `discover_aux_labels` (method, n_clusters, k_criterion, k_range, fit_size, ...)
 )->Candidates:
@@ -586,6 +621,29 @@ def discover_candidates(
                      principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
                      **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
         rows[k] = r
+    proj = {k: group_projection(Z, [k]) for k in labels}
+    if merge is not None and len(labels) > 1:
+        order = sorted(labels, key=lambda k: -rows[k]['quality'])   # stable: ties keep subspace order
+        for lead, g in dependent_groups({k: a.labels for k, a in labels.items()}, order, merge).items():
+            if len(g) == 1: continue
+            p = group_projection(Z, g, share, seed=seed); X = p(Z)
+            leak = float(probe_accuracy(X[idx], y[idx], None, 0.5, seed) - chance)
+            if leak > max_leak:   # members that are each free of the principal task may carry it together
+                rows[lead]['note'] = '; '.join(filter(None, [rows[lead]['note'], f"not merged with {g[1:]}: probe {leak:+.3f} above chance"]))
+                continue
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                aux = discover_aux_labels(X, seed=seed, **cluster_kw)
+            for j in g[1:]:
+                rows[j]['excluded'] = (f"merged into candidate {lead} (label NMI "
+                                       f"{normalized_mutual_info_score(labels[lead].labels, labels[j].labels):.2f} >= {merge})")
+                del labels[j], proj[j]
+            labels[lead], proj[lead] = aux, p
+            rows[lead].update(members='+'.join(map(str, g)), leak=leak, k=aux.n_classes, silhouette=aux.silhouette,
+                              entropy=candidate_quality(aux.silhouette, 1, aux.labels)[1], note='; '.join(str(w.message) for w in caught),
+                              principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
+                              **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
+    for k in labels: rows[k].setdefault('members', str(k))
     table = pd.DataFrame.from_dict(rows, orient='index').rename_axis('subspace')
     table.insert(0, 'usable', table.excluded.eq(''))
     if not labels:
@@ -596,5 +654,5 @@ def discover_candidates(
         use = table[table.usable]
         table['best_factor'] = use[nmis].idxmax(axis=1).str[4:].reindex(table.index)
         table['best_nmi'] = use[nmis].max(axis=1).reindex(table.index)
-    chosen = int(table.quality.idxmax())
-    return Candidates(table, labels, chosen)
+    chosen = int(table.quality[table.usable].idxmax())   # a merged group is ranked by its lead's quality
+    return Candidates(table, labels, chosen, proj)

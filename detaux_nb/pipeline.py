@@ -55,6 +55,7 @@ class DetauxConfig:
     aux: str = 'screen' # the task MTL trains: 'screen' (the candidate a validation screen picks, `screen_candidates`) or 'select' (`select_method`'s pick)
     screen: dict = field(default_factory=lambda: dict(SCREEN_QUICK)) # screen settings, with aux 'screen' (trunk, images and optimiser: the mtl section's)
     cluster: dict = field(default_factory=lambda: dict(QUICK_CLUSTER)) # `discover_aux_labels` arguments, for every candidate subspace
+    merge: float | None = 0.3 # candidates whose labels share NMI >= merge are clustered as one group (`discover_candidates`); None: each subspace alone
     mtl: dict = field(default_factory=lambda: dict(MTL_QUICK)) # multi-task stage settings
     seeds: list = field(default_factory=lambda: [0, 1, 2]) # seeds of the STL/MTL comparison
     random_control: bool = True # also train MTL with random labels of the same class count and balance
@@ -176,6 +177,7 @@ def _check_range(key, v, name):
     if name in ('valid_pct', 'test_pct', 'inner_pct') and not 0 < v < 1: raise ConfigError(key, v, "must lie in (0, 1)")
     if name == 'max_candidates' and v < 1: raise ConfigError(key, v, "must be an integer >= 1")
     if name == 'margin_k' and not v >= 0: raise ConfigError(key, v, "must be >= 0")
+    if name == 'merge' and not 0 < v <= 1: raise ConfigError(key, v, "must lie in (0, 1], a label NMI (or null: no merging)")
     if isinstance(v, float) and not np.isfinite(v): raise ConfigError(key, v, "must be finite")
 
 def _check_section(name, d:dict, refs:list, choices:dict):
@@ -278,7 +280,7 @@ def check_device(device # 'cpu', 'cuda', 'cuda:1', 'mps' or None (CUDA when avai
 PRESETS = dict(
     quick=lambda: DetauxConfig(),
     paper=lambda: DetauxConfig(size=64, disentangler=dict(TWIN_PAPER, arch='auto'), n_fit=50_000,
-                               cluster=dict(method='hdbscan', min_cluster_size=200), mtl=dict(MTL_PAPER), aux='select'),
+                               cluster=dict(method='hdbscan', min_cluster_size=200), merge=None, mtl=dict(MTL_PAPER), aux='select'),
 )
 
 def preset(name:str, # 'quick' or 'paper'
@@ -334,7 +336,7 @@ def _stage_inputs(c:DetauxConfig):
                 n_fit=c.n_fit, mtl_n=(c.mtl.get('n_train'), c.mtl.get('n_test')))
     labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
     return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
-                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, keeps='candidates.npz', **labels),  # the screen reads it
+                subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, merge=c.merge, keeps='candidates.npz', **labels),  # the screen reads it
                 screen=dict(aux=c.aux, **(dict(screen=c.screen, mtl=c.mtl, seeds=c.seeds) if c.aux == 'screen' else {})),
                 mtl=dict(mtl=c.mtl, seeds=c.seeds, random_control=c.random_control, gate_k=GATE_K), report={})
 
@@ -498,7 +500,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     c, d = run.c, run.dir('aux_labels')
     fit_f = ds.factors[sp['fit']]
     y = fit_f[:, ds.factor_index(c.principal)]
-    try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, seed=c.seed, **c.cluster)
+    try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, merge=c.merge, seed=c.seed, **c.cluster)
     except NoCandidate as e:   # every subspace collapsed or carries the principal task (e.g. classes that differ in everything)
         t = e.table
         if not t.excluded.str.startswith('principal-bearing').any(): raise ValueError(f"auxiliary labels: {e}") from None
@@ -514,9 +516,10 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     leak = float(t.loc[k, 'leak'])
     choice = dict(subspace=int(k), method=c.select_method, why=why, leak=leak, flagged=leak > 0.1, fallback=fallback,
                   excluded=t.loc[k, 'excluded'] or None)
-    Zk = codes['fit'][:, k]
-    cand = {j: (a.labels, nearest_mean_labels(codes['fit'][:, j], a.labels, codes['test'][:, j])) for j, a in cands.labels.items()}
-    test = cand[k][1] if k in cand else nearest_mean_labels(Zk, aux.labels, codes['test'][:, k])   # the chosen one: computed once
+    Zk = cands.features(k, codes['fit'])   # the chosen subspace's codes, or its merged group's
+    cand = {j: (a.labels, nearest_mean_labels(cands.features(j, codes['fit']), a.labels, cands.features(j, codes['test'])))
+            for j, a in cands.labels.items()}
+    test = cand[k][1] if k in cand else nearest_mean_labels(Zk, aux.labels, cands.features(k, codes['test']))   # the chosen one: computed once
     rep = label_report(aux, y, factors=fit_f, names=ds.names, Zk=Zk, principal_name=c.principal, plot=True, seed=c.seed)
     save_aux_labels(aux, d/'aux')
     atomic_write(d/'test_labels.npy', lambda tmp: np.save(tmp, test))
@@ -547,13 +550,24 @@ def _choice(out) -> dict:
     return json.loads((f if f.exists() else Path(out)/'subspace'/'choice.json').read_text())
 
 # %% ../nbs/06_pipeline.ipynb #72eab2a6
+def _members(out, j) -> list:
+    "The subspaces of candidate `j` (its merged group), as `candidates.csv` records them (`[j]` for runs made before merging)"
+    f = Path(out)/'aux_labels'/'candidates.csv'
+    t = pd.read_csv(f, index_col='subspace', dtype={'members': str}) if f.exists() else None
+    m = t.members.get(j) if t is not None and 'members' in t else None
+    return [int(s) for s in m.split('+')] if isinstance(m, str) else [int(j)]
+
+def _projection(out, seed, Zfit, j):
+    "Codes -> the features candidate `j` of run folder `out` was clustered on, refitted on its fit codes as `discover_candidates` fitted it"
+    return group_projection(Zfit, _members(out, j), seed=seed)   # deterministic: the same codes, subsample and seed
+
 def _assign(model, data, rules, bs=20_000) -> list:
-    "Labels of every image of `data` (a dataset or uint8 images) under each rule `(k, Zfit, aux_fit)`: nearest class mean in subspace k"
+    "Labels of every image of `data` (a dataset or uint8 images) under each rule `(projection, Xfit, aux_fit)`: nearest class mean of the projected codes"
     out = [[] for _ in rules]
     for i in range(0, len(data), bs):
         part = data.subset(np.arange(i, min(i + bs, len(data)))) if hasattr(data, 'subset') else data[i:i + bs]
         Z = encode(model, part)                                  # one encoding serves every rule
-        for o, (k, Zfit, aux_fit) in zip(out, rules): o.append(nearest_mean_labels(Zfit, aux_fit, Z[:, k]))
+        for o, (proj, Xfit, aux_fit) in zip(out, rules): o.append(nearest_mean_labels(Xfit, aux_fit, proj(Z)))
     return [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
 
 def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None,
@@ -569,7 +583,8 @@ def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit,
     if len(rest):
         model = model if model is not None else _load_model(run, ds)
         if c.device: model = model.to(c.device)
-        got = _assign(model, ds.subset(rest), [(j, codes['fit'][:, j], f) for j, (f, _) in fits.items()])
+        projs = {j: _projection(run.out, c.seed, codes['fit'], j) for j in fits}
+        got = _assign(model, ds.subset(rest), [(projs[j], projs[j](codes['fit']), f) for j, (f, _) in fits.items()])
         for lab, g in zip(labs.values(), got): lab[rest] = g
     keep = np.flatnonzero(labs[k] >= 0)
     split = np.full(n, 'unused', object); split[sp['train']], split[sp['test']] = 'train', 'test'
@@ -618,8 +633,9 @@ def label_images(run, # a run folder whose aux_labels stage is done
         j = json.loads(scr.read_text())['trained']
         if j != k:
             with np.load(run/'aux_labels'/'candidates.npz') as f: k, aux_fit = j, f[f'fit_{j}']
-    with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit'][:, k]
-    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, [(k, Zfit, aux_fit)])[0]))
+    with np.load(run/'codes'/'codes.npz') as f: Zfit = f['fit']
+    proj = _projection(run, c.seed, Zfit, k)   # subspace k's codes, or its merged group's projection
+    df = pd.DataFrame(dict(key=keys, aux=_assign(model, imgs, [(proj, proj(Zfit), aux_fit)])[0]))
     if out is not None: atomic_write(out, lambda tmp: df.to_csv(tmp, index=False))
     return df
 
@@ -753,7 +769,7 @@ _PAIRS = dict(forced='forced factor pairs (exactly one factor changes per pair)'
 def _candidate_rows(rows):
     "The candidates table as the report shows it"
     t = pd.DataFrame(rows)
-    cols = [c for c in ['subspace', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'entropy', 'spread', 'leak', 'principal_nmi',
+    cols = [c for c in ['subspace', 'members', 'chosen', 'usable', 'k', 'quality', 'silhouette', 'entropy', 'spread', 'leak', 'principal_nmi',
                         'best_factor', 'best_nmi', 'excluded'] if c in t]
     t = t[cols].astype(object)
     return t.where(t.notna(), '')
@@ -823,6 +839,9 @@ def write_report(out) -> Path:
           "![swap grid](disentangler/swap_grid.png)", "", "![loss terms](disentangler/loss_terms.png)", "",
           "## Candidate tasks and the choice", "", _choice_text(m), "",
           *([_md_table(_candidate_rows(m['candidates'])), ""] if m['candidates'] else []),
+          *(["Rows with several `members` are merged groups (subspaces whose labels depend on each other, clustered together): "
+             "their k, silhouette, entropy, leak and NMI are the group's; their quality is the first member's own, the rank the "
+             "groups were formed and chosen by.", ""] if any('+' in str(r.get('members', '')) for r in m['candidates']) else []),
           *_screen_text(m),
           "Every subspace's scores against the principal labels:", "", _md_table(scores), "", "![subspace scores](subspace/scores.png)", "",
           "## Discovered auxiliary labels", "",
