@@ -25,26 +25,17 @@ from .screen import screen_candidates
 from .clustering import nearest_mean_labels
 
 # %% auto #0
-__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'MERGE_NEAR', 'SCREEN_QUICK', 'MTL_PAPER', 'AUX_MODES', 'PRESETS', 'GATE_K', 'STAGES',
-           'log', 'resolve_merge', 'DetauxConfig', 'ConfigError', 'check_device', 'preset', 'resolve_arch',
-           'parse_data_spec', 'load_data', 'stage_hashes', 'Run', 'unfinished_stages', 'stage_split',
-           'stage_disentangler', 'stage_codes', 'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images',
-           'stage_screen', 'stage_mtl', 'collect_metrics', 'write_report', 'report_summary', 'check_run', 'run_detaux']
+__all__ = ['MTL_QUICK', 'QUICK_CLUSTER', 'SCREEN_QUICK', 'MTL_PAPER', 'AUX_MODES', 'PRESETS', 'GATE_K', 'STAGES', 'log',
+           'DetauxConfig', 'ConfigError', 'check_device', 'preset', 'resolve_arch', 'parse_data_spec', 'load_data',
+           'stage_hashes', 'Run', 'unfinished_stages', 'stage_split', 'stage_disentangler', 'stage_codes',
+           'stage_subspace', 'stage_aux_labels', 'write_labels', 'label_images', 'stage_screen', 'stage_mtl',
+           'collect_metrics', 'write_report', 'report_summary', 'check_run', 'run_detaux']
 
 # %% ../nbs/06_pipeline.ipynb #903919b1
 MTL_QUICK = dict(backbone='small', n_train=800, n_test=10_000, n_epoch=30, bs=32, lr=1e-3, wd=5e-3, noise=0.,
                  weighting='equal', valid_pct=0.2)  # the scarce-data setting of 04b_compare: STL test accuracy about 0.76
 QUICK_CLUSTER = dict(method='gmm', n_clusters='auto', fit_size=5000)  # components chosen by BIC on 5,000 codes per subspace (03_clustering)
-MERGE_NEAR = 0.3   # merge 'auto' with label pairs: the label NMI at which candidates are clustered together (01c_twin_trials, section 8)
 
-def resolve_merge(merge,   # the config's `merge`: 'auto', a label NMI in (0, 1], or None
-                  mode:str # the pair mode the disentangler trained with ('auto' resolved: 'forced', 'near', ...)
-                 ) -> float | None:
-    "The merge threshold a run uses: 'auto' merges at `MERGE_NEAR` after label pairs ('label', 'near'), never after factor pairs"
-    # measured: with near pairs merging lifted the chosen candidate on every group of runs it was not designed on; with
-    # forced pairs it changed no choice on three seeds and, where it changed anything, folded subspaces of two factors together
-    if merge != 'auto': return merge
-    return MERGE_NEAR if mode in ('label', 'near') else None
 SCREEN_QUICK = dict(max_candidates=4, n_epoch=15, inner_pct=0.25, margin_k=1.0)  # `screen_candidates`: the 4 best candidates by quality,
 # 15 epochs per run on each seed's inner split; margin: 1 sd of STL's inner validation accuracy (the rest follows the mtl section)
 MTL_PAPER = dict(backbone='vgg16', n_train=None, n_test=None, n_epoch=30, bs=32, lr=1e-4, wd=5e-3, noise=0.,
@@ -65,7 +56,7 @@ class DetauxConfig:
     aux: str = 'screen' # the task MTL trains: 'screen' (the candidate a validation screen picks, `screen_candidates`) or 'select' (`select_method`'s pick)
     screen: dict = field(default_factory=lambda: dict(SCREEN_QUICK)) # screen settings, with aux 'screen' (trunk, images and optimiser: the mtl section's)
     cluster: dict = field(default_factory=lambda: dict(QUICK_CLUSTER)) # `discover_aux_labels` arguments, for every candidate subspace
-    merge: float | str | None = 'auto' # candidates whose labels share NMI >= merge are clustered as one group (`discover_candidates`); None: each subspace alone; 'auto': `resolve_merge`
+    merge: float | None = 0.3 # candidates whose labels share NMI >= merge are clustered as one group (`discover_candidates`); None: each subspace alone
     mtl: dict = field(default_factory=lambda: dict(MTL_QUICK)) # multi-task stage settings
     seeds: list = field(default_factory=lambda: [0, 1, 2]) # seeds of the STL/MTL comparison
     random_control: bool = True # also train MTL with random labels of the same class count and balance
@@ -187,8 +178,7 @@ def _check_range(key, v, name):
     if name in ('valid_pct', 'test_pct', 'inner_pct') and not 0 < v < 1: raise ConfigError(key, v, "must lie in (0, 1)")
     if name == 'max_candidates' and v < 1: raise ConfigError(key, v, "must be an integer >= 1")
     if name == 'margin_k' and not v >= 0: raise ConfigError(key, v, "must be >= 0")
-    if name == 'merge' and (v != 'auto' if isinstance(v, str) else not 0 < v <= 1):
-        raise ConfigError(key, v, "must be 'auto', a label NMI in (0, 1], or null (no merging)")
+    if name == 'merge' and not 0 < v <= 1: raise ConfigError(key, v, "must lie in (0, 1], a label NMI (or null: no merging)")
     if isinstance(v, float) and not np.isfinite(v): raise ConfigError(key, v, "must be finite")
 
 def _check_section(name, d:dict, refs:list, choices:dict):
@@ -346,8 +336,7 @@ def _stage_inputs(c:DetauxConfig):
     base = dict(data=c.data, principal=c.principal, size=c.size, split=c.split, test_pct=c.test_pct, seed=c.seed,
                 n_fit=c.n_fit, mtl_n=(c.mtl.get('n_train'), c.mtl.get('n_test')))
     labels = {} if c.labels == 'all' else dict(labels=c.labels)   # the default adds nothing: older runs keep their hashes
-    m = resolve_merge(c.merge, c.disentangler['mode'])
-    merge = {} if m is None else dict(merge=m)                    # no merging: older runs keep their hashes
+    merge = {} if c.merge is None else dict(merge=c.merge)        # no merging: older runs keep their hashes
     return dict(split=base, disentangler=dict(preset=_preset_of(c), transductive=c.transductive), codes={},
                 subspace=dict(method=c.select_method), aux_labels=dict(cluster=c.cluster, keeps='candidates.npz', **labels, **merge),  # the screen reads it
                 screen=dict(aux=c.aux, **(dict(screen=c.screen, mtl=c.mtl, seeds=c.seeds) if c.aux == 'screen' else {})),
@@ -513,7 +502,7 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     c, d = run.c, run.dir('aux_labels')
     fit_f = ds.factors[sp['fit']]
     y = fit_f[:, ds.factor_index(c.principal)]
-    try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, merge=resolve_merge(c.merge, c.disentangler['mode']), seed=c.seed, **c.cluster)
+    try: cands = discover_candidates(codes['fit'], y, factors=fit_f, names=ds.names, merge=c.merge, seed=c.seed, **c.cluster)
     except NoCandidate as e:   # every subspace collapsed or carries the principal task (e.g. classes that differ in everything)
         t = e.table
         if not t.excluded.str.startswith('principal-bearing').any(): raise ValueError(f"auxiliary labels: {e}") from None

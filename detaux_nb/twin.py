@@ -38,18 +38,20 @@ TWIN_QUICK = dict(TWIN_PAPER, size=32, arch='conv32', mode='label', n_train=20_0
                   schedule_kw=dict(rec_only=0.05, t1=0.15, t2=0.3, rate=25.))  # CPU budget (under 3 minutes), principal-label pairs
 
 TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', width=24, n_train=22_000, n_epoch=8,  # forced factor pairs, a narrower
-                         loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.2, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
-                                      lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the reconstruction
+                         loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.4, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
+                                      lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the
+# reconstruction, and a distance term strong enough to gather every hue in a subspace of its own (01c_twin_trials, section 9)
 
 TWIN_QUICK_LABEL = dict(TWIN_QUICK, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.033, lambda_sp=3.3e-5, lambda_cons=0.033,  # label
                                                   lambda_reg=3.3e-6, lambda_principal=0.033, lambda_iso=0.133, lambda_var=0.1))  # pairs: light
 # terms beside the reconstruction (TWIN_QUICK's / 30) and the spread hinge, so that no subspace collapses
 
-TWIN_QUICK_NEAR = dict(TWIN_QUICK_FORCED, mode='near', n_near=5, n_anchors=40_000, n_pca=64)  # label pairs whose partner is
+TWIN_QUICK_NEAR = dict(TWIN_QUICK_FORCED, mode='near', n_near=5, n_anchors=40_000, n_pca=64,  # label pairs whose partner is
+                       loss_kw=dict(TWIN_QUICK_FORCED['loss_kw'], lambda_dist=0.2))
 # one of the 5 nearest images of the same or another label among 40,000 anchors (in the top 64 principal components of
-# the pixels, whitened); otherwise TWIN_QUICK_FORCED's settings
+# the pixels, whitened); otherwise TWIN_QUICK_FORCED's settings, with the distance weight it was measured with (0.2)
 
-TWIN_QUICK_AUTO = dict(TWIN_QUICK_NEAR, mode='auto', forced=dict(mode='forced'))
+TWIN_QUICK_AUTO = dict(TWIN_QUICK_NEAR, mode='auto', forced=dict(mode='forced', loss_kw=TWIN_QUICK_FORCED['loss_kw']))
 # 'auto' (the pipeline's quick preset): TWIN_QUICK_FORCED's forced factor pairs on a full factor grid, else TWIN_QUICK_NEAR
 
 # %% ../nbs/01b_twin.ipynb #e9eab4fe
