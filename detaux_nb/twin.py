@@ -40,8 +40,8 @@ TWIN_QUICK = dict(TWIN_PAPER, size=32, arch='conv32', mode='label', n_train=20_0
 TWIN_QUICK_FORCED = dict(TWIN_QUICK, mode='forced', width=24, n_train=22_000, n_epoch=8,  # forced factor pairs, a narrower
                          loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.3, lambda_sp=3.3e-5, lambda_cons=0.033,  # autoencoder;
                                       lambda_reg=3.3e-6, lambda_principal=0.01, lambda_iso=0.067))  # light terms beside the
-# reconstruction, and a distance term at which the candidates track all three hues (a hue may split over two subspaces,
-# which merged candidates rejoin; 01c_twin_trials, section 9)
+# reconstruction, and a distance term at which the candidates track three factors on seeds 0-2 within 1.5x the
+# reconstruction-only error (a hue may split over two subspaces, which merged candidates rejoin; 01c_twin_trials, section 9)
 
 TWIN_QUICK_LABEL = dict(TWIN_QUICK, loss_kw=dict(TWIN_QUICK['loss_kw'], lambda_dist=0.033, lambda_sp=3.3e-5, lambda_cons=0.033,  # label
                                                   lambda_reg=3.3e-6, lambda_principal=0.033, lambda_iso=0.133, lambda_var=0.1))  # pairs: light
