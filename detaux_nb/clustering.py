@@ -567,7 +567,7 @@ class Candidates:
     table: pd.DataFrame   # one row per subspace: usable, why excluded, k, quality, silhouette, spread, leak (+ NMI per factor)
     labels: dict          # {subspace: AuxLabels} of the usable subspaces
     chosen: int           # the usable subspace of highest quality (the default auxiliary task)
-    projections: dict = field(default_factory=dict)   # {subspace: codes -> features clustered} of the usable ones (`group_projection`)
+    projections: dict = field(default_factory=dict)   # {subspace: codes -> features clustered} of the merged groups (`group_projection`)
 
     def __getitem__(self, k): return self.labels[k]
     def features(self, k, Z):
@@ -621,7 +621,7 @@ def discover_candidates(
                      principal_nmi=float(normalized_mutual_info_score(y, aux.labels)),
                      **{f"nmi_{n}": float(normalized_mutual_info_score(v, aux.labels)) for n, v in facs.items()})
         rows[k] = r
-    proj = {k: group_projection(Z, [k]) for k in labels}
+    proj = {}   # merged groups only: a single subspace's features are its own codes (`Candidates.features`)
     if merge is not None and len(labels) > 1:
         order = sorted(labels, key=lambda k: -rows[k]['quality'])   # stable: ties keep subspace order
         for lead, g in dependent_groups({k: a.labels for k, a in labels.items()}, order, merge).items():
@@ -637,7 +637,7 @@ def discover_candidates(
             for j in g[1:]:
                 rows[j]['excluded'] = (f"merged into candidate {lead} (label NMI "
                                        f"{normalized_mutual_info_score(labels[lead].labels, labels[j].labels):.2f} >= {merge})")
-                del labels[j], proj[j]
+                del labels[j]
             labels[lead], proj[lead] = aux, p
             rows[lead].update(members='+'.join(map(str, g)), leak=leak, k=aux.n_classes, silhouette=aux.silhouette,
                               entropy=candidate_quality(aux.silhouette, 1, aux.labels)[1], note='; '.join(str(w.message) for w in caught),

@@ -531,7 +531,8 @@ def stage_aux_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int|None)
     atomic_write(d/'scores.csv', lambda tmp: rep.scores.to_csv(tmp))
     atomic_write(d/'balance.csv', lambda tmp: rep.balance.to_csv(tmp))
     for name, fig in rep.figures.items(): _savefig(fig, d/f'{name}.png')
-    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=cand)
+    write_labels(run, ds, sp, codes, k, aux.labels, test, candidates=cand,
+                 features={j: (lambda Z, j=j: cands.features(j, Z)) for j in {k, *cand}})   # the fitted projections, not refitted
     order = t[t.usable].sort_values('quality', ascending=False, kind='stable').index if cand else []   # best quality first
     atomic_write(d/'candidates.npz', lambda tmp: np.savez(tmp, order=np.asarray(order, np.int64),
                                                          **{f'{s}_{j}': v for j in order for s, v in zip(('fit', 'test'), cand[j])}))
@@ -573,7 +574,8 @@ def _assign(model, data, rules, bs=20_000) -> list:
     return [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
 
 def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit, aux_test, model=None,
-                 candidates:dict|None=None # {subspace: (fit-set labels, multi-task test-set labels)} of every candidate task: columns `aux_<subspace>`
+                 candidates:dict|None=None, # {subspace: (fit-set labels, multi-task test-set labels)} of every candidate task: columns `aux_<subspace>`
+                 features:dict|None=None # {subspace: codes -> features} of those tasks (`Candidates.features`); default: refitted from the run folder
                 ) -> Path:
     "Write `aux_labels/labels.csv`: key, principal (and class name), aux label, split, the label's source and every candidate's label"
     c, n = run.c, len(ds)
@@ -585,7 +587,7 @@ def write_labels(run:Run, ds:FactorDataset, sp:dict, codes:dict, k:int, aux_fit,
     if len(rest):
         model = model if model is not None else _load_model(run, ds)
         if c.device: model = model.to(c.device)
-        projs = {j: _projection(run.out, c.seed, codes['fit'], j) for j in fits}
+        projs = features or {j: _projection(run.out, c.seed, codes['fit'], j) for j in fits}
         got = _assign(model, ds.subset(rest), [(projs[j], projs[j](codes['fit']), f) for j, (f, _) in fits.items()])
         for lab, g in zip(labs.values(), got): lab[rest] = g
     keep = np.flatnonzero(labs[k] >= 0)
